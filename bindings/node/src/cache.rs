@@ -1,0 +1,1 @@
+//! `cache` bindings (built in its own issue).

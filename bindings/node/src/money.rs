@@ -1,0 +1,1 @@
+//! `money` bindings (built in its own issue).

@@ -1,0 +1,1 @@
+//! `pipeline` bindings (built in its own issue).

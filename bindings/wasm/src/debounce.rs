@@ -1,0 +1,1 @@
+//! `debounce` bindings (built in its own issue).

@@ -1,0 +1,1 @@
+process.env.HOTPATH_BACKEND = 'native';

@@ -1,0 +1,1 @@
+//! The `cache` hot path (to be built in its own issue).

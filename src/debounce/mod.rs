@@ -1,0 +1,1 @@
+//! The `debounce` hot path (to be built in its own issue).

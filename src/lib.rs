@@ -1,0 +1,35 @@
+//! hotpath-core: the hot paths of an Express + Mongoose backend, in plain Rust.
+//!
+//! This crate knows nothing of JavaScript: `bindings/node` (napi-rs) and `bindings/wasm`
+//! (wasm-bindgen) convert values, call into these modules and map [`Error`] to a JS
+//! `HotpathError` in one place each.
+//!
+//! - [`cache`] — LRU + TTL bookkeeping, linear-time pattern invalidation.
+//! - [`debounce`] — per-key coalescing state and deadlines.
+//! - [`money`] — exact decimals, currencies, balances.
+//! - [`pipeline`] — aggregation pipelines from a declarative spec.
+#![deny(missing_docs)]
+
+pub mod cache;
+pub mod debounce;
+mod error;
+pub mod money;
+pub mod pipeline;
+
+pub use error::{Error, Result};
+
+/// The core's version (the crate version), exposed to JS as `version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Adds two integers. The trivial core call used by the foundation benchmark to measure
+/// the bare cost of one FFI crossing on each backend.
+pub fn add(a: i32, b: i32) -> i32 {
+    a.wrapping_add(b)
+}
+
+/// Panics on purpose. Exported by both bindings as the hidden `__testPanic` so the JS suite
+/// can prove that a core panic becomes `ERR_INTERNAL` and Node keeps running.
+#[doc(hidden)]
+pub fn test_panic(message: &str) -> Result<()> {
+    panic!("deliberate test panic: {message}");
+}

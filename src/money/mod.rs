@@ -1,0 +1,1 @@
+//! The `money` hot path (to be built in its own issue).

@@ -1,0 +1,1 @@
+//! The `pipeline` hot path (to be built in its own issue).

@@ -1,0 +1,2 @@
+// Types of the `debounce` hot path (built in its own issue).
+export {};

@@ -1,0 +1,2 @@
+// Types of the `money` hot path (built in its own issue).
+export {};
