@@ -10,7 +10,7 @@
  * handing a ~30-object tree across the FFI is paid once per shape, not per request
  * (measurements in docs/pipeline.md and src/pipeline/mod.rs).
  */
-const { fail } = require('./errors');
+const { fail, fromBinding } = require('./errors');
 
 /** Most request shapes kept per compiled spec (generated functions). */
 const MAX_SHAPES = 512;
@@ -168,13 +168,26 @@ function tagValue(field, v) {
  * @param {Record<string, any>} binding the wrapped binding (lib/loader.js)
  */
 function create(binding) {
+  const METHODS = ['prepare', 'template', 'buildJson', 'buildValue', 'filterFromQuery', 'meta', 'suggestIndex', 'encodeCursor'];
+  /** The raw class instance's methods are not wrapped by the loader: map their errors here. */
+  const wrapHandle = (raw) => {
+    const h = {};
+    for (const m of METHODS) {
+      const f = raw[m].bind(raw);
+      h[m] = (a, b) => {
+        try { return f(a, b); } catch (e) { throw fromBinding(e, binding.takePanicMessage); }
+      };
+    }
+    h.raw = raw;
+    return h;
+  };
   /**
    * A compiled spec. Create with `pipeline.compile(spec)`.
    */
   class CompiledPipeline {
     /** @param {object} spec see docs/pipeline.md */
     constructor(spec) {
-      this.handle = binding.pipelineCompile(encodeSpec(spec));
+      this.handle = wrapHandle(binding.pipelineCompile(encodeSpec(spec)));
       this.shapes = new Map();
     }
 
