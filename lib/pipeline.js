@@ -14,6 +14,9 @@ const { fail, fromBinding } = require('./errors');
 
 /** Most request shapes kept per compiled spec (generated functions). */
 const MAX_SHAPES = 512;
+/** Most memoised `prepare` answers per compiled spec, and the longest parameter text memoised. */
+const MAX_MEMO = 256;
+const MEMO_KEY_MAX = 512;
 
 let configured = null;
 let lazyDefault = null;
@@ -86,7 +89,9 @@ function revive(node, H) {
 function compileTemplate(t) {
   const slot = (i) => {
     const kind = t.slots[i];
-    return kind === 'raw' ? `v[${i + 1}]` : `H.${kind}(v[${i + 1}])`;
+    if (kind === 'raw') return `v[${i + 1}]`;
+    if (kind === 'raws') return `v[${i + 1}].slice()`; // slot values may be memoised: never share
+    return `H.${kind}(v[${i + 1}])`;
   };
   const src = (n) => {
     if (n === null || typeof n !== 'object') return JSON.stringify(n);
@@ -98,7 +103,7 @@ function compileTemplate(t) {
   const count = t.countPipeline ? `,countPipeline:${src(t.countPipeline)}` : '';
   // eslint-disable-next-line no-new-func
   const fn = new Function('v', 'H', `return {pipeline:${src(t.pipeline)}${count},plan:${JSON.stringify(t.plan)}};`);
-  return { fn, sort: t.sort, count: t.count, fast: t.fast, typed: t.slots.some((k) => k !== 'raw') };
+  return { fn, sort: t.sort, count: t.count, fast: t.fast, typed: t.slots.some((k) => k !== 'raw' && k !== 'raws') };
 }
 
 const okNum = (v) => v === undefined || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
@@ -189,12 +194,22 @@ function create(binding) {
     constructor(spec) {
       this.handle = wrapHandle(binding.pipelineCompile(encodeSpec(spec)));
       this.shapes = new Map();
+      this.memo = new Map();
     }
 
     /** @private */
     build2(params, bson) {
       const enc = encodeParams(params);
-      const prepared = JSON.parse(this.handle.prepare(enc));
+      // `prepare` is a pure function of (spec, parameter text): identical requests (the
+      // default listing, page 1…) reuse its answer; generated code never mutates it.
+      let prepared = this.memo.get(enc);
+      if (prepared === undefined) {
+        prepared = JSON.parse(this.handle.prepare(enc));
+        if (enc.length <= MEMO_KEY_MAX) {
+          if (this.memo.size >= MAX_MEMO) this.memo.clear();
+          this.memo.set(enc, prepared);
+        }
+      }
       let t = this.shapes.get(prepared[0]);
       if (t === undefined) {
         t = compileTemplate(JSON.parse(this.handle.template(enc)));

@@ -50,6 +50,8 @@ mod values;
 #[cfg(test)]
 mod tests;
 
+use std::fmt::Write as _;
+
 use serde_json::Value;
 
 pub use cursor::{decode as decode_cursor, encode as encode_cursor_values, MAX_TOKEN};
@@ -110,6 +112,8 @@ pub enum SlotKind {
     Dates,
     /// An array of Decimal128s.
     Decs,
+    /// An array of plain values (copied per build).
+    Raws,
 }
 
 impl SlotKind {
@@ -123,6 +127,7 @@ impl SlotKind {
             SlotKind::Oids => "oids",
             SlotKind::Dates => "dates",
             SlotKind::Decs => "decs",
+            SlotKind::Raws => "raws",
         }
     }
 }
@@ -431,7 +436,7 @@ impl Compiled {
                 SlotKind::Oid => SlotKind::Oids,
                 SlotKind::Date => SlotKind::Dates,
                 SlotKind::Dec => SlotKind::Decs,
-                _ => SlotKind::Raw,
+                _ => SlotKind::Raws,
             },
             _ => one,
         }
@@ -443,11 +448,11 @@ impl Compiled {
         s.push(if r.cursor.is_some() { 'c' } else { 'p' });
         for k in &r.sort {
             s.push_str(if k.dir < 0 { "|-" } else { "|+" });
-            s.push_str(&serde_json::to_string(&k.field).unwrap_or_default());
+            push_json_str(&mut s, &k.field);
         }
         s.push('#');
         for c in &r.conds {
-            s.push_str(&serde_json::to_string(&c.field).unwrap_or_default());
+            push_json_str(&mut s, &c.field);
             s.push(':');
             s.push_str(c.op.name());
             s.push(';');
@@ -831,12 +836,19 @@ impl Compiled {
     /// as the JSON array `[shape, v0, v1, …]`.
     pub fn prepare(&self, params: &Value) -> Result<String> {
         let r = self.resolve(params)?;
-        let mut out = String::with_capacity(96);
+        let mut out = String::with_capacity(128);
         out.push('[');
-        out.push_str(&serde_json::to_string(&self.shape_key(&r)).unwrap_or_default());
-        for v in self.slot_values(&r) {
+        push_json_str(&mut out, &self.shape_key(&r));
+        let _ = write!(out, ",{},{}", r.limit, r.skip);
+        for c in &r.conds {
             out.push(',');
-            out.push_str(&plain(&v).to_json());
+            write_plain(&mut out, &c.value);
+        }
+        if let Some(cur) = &r.cursor {
+            for v in cur.iter().filter(|v| !matches!(v, Node::Null)) {
+                out.push(',');
+                write_plain(&mut out, v);
+            }
         }
         out.push(']');
         Ok(out)
@@ -972,6 +984,43 @@ impl Compiled {
             vals.push(cursor::parse_tagged(&k.field, v)?);
         }
         cursor::encode(&self.spec, &keys, &vals)
+    }
+}
+
+/// Appends `s` as a JSON string.
+fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Appends the JS form of a slot value (typed leaves as plain hex / ms / strings) as JSON.
+fn write_plain(out: &mut String, v: &Node) {
+    match v {
+        Node::Oid(h) | Node::Decimal(h) | Node::Str(h) => push_json_str(out, h),
+        Node::Date(ms) => {
+            let _ = write!(out, "{ms}");
+        }
+        Node::Arr(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_plain(out, x);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_json()),
     }
 }
 

@@ -19,11 +19,16 @@ fn bad(msg: String) -> Error {
 
 fn parse_dir(field: &str, v: &serde_json::Value) -> Result<i32> {
     let d = match v {
-        serde_json::Value::Number(n) => match n.as_f64() {
-            Some(x) if x == 1.0 => Some(1),
-            Some(x) if x == -1.0 => Some(-1),
-            _ => None,
-        },
+        serde_json::Value::Number(n) => {
+            let x = n.as_f64().unwrap_or(0.0);
+            if x == 1.0 {
+                Some(1)
+            } else if x == -1.0 {
+                Some(-1)
+            } else {
+                None
+            }
+        }
         serde_json::Value::String(s) => match s.to_ascii_lowercase().as_str() {
             "1" | "asc" | "ascending" => Some(1),
             "-1" | "desc" | "descending" => Some(-1),

@@ -521,3 +521,35 @@ proptest! {
         prop_assert_eq!(r.cursor.unwrap(), vec![Node::Date(ms), Node::Oid(hex)]);
     }
 }
+
+#[test]
+#[ignore]
+fn prepare_speed() {
+    let c = compiled(json!({}));
+    let text = format!(r#"{{"filter":{{"client":"{HEX}"}},"page":2,"limit":20}}"#);
+    let n = 200_000;
+    let t = std::time::Instant::now();
+    let mut len = 0;
+    for _ in 0..n {
+        let v: Value = serde_json::from_str(&text).unwrap();
+        len += c.prepare(&v).unwrap().len();
+    }
+    eprintln!("parse+prepare: {:?}/op ({len})", t.elapsed() / n);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        len += c.resolve(&v).unwrap().limit as usize;
+    }
+    eprintln!("resolve: {:?}/op", t.elapsed() / n);
+    let r = c.resolve(&v).unwrap();
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        len += c.shape_key(&r).len();
+    }
+    eprintln!("shape_key: {:?}/op", t.elapsed() / n);
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        let _: Value = serde_json::from_str(&text).unwrap();
+    }
+    eprintln!("parse only: {:?}/op {len}", t.elapsed() / n);
+}
