@@ -375,7 +375,7 @@ const SEED_SPECS = {
       status: ['eq', 'ne', 'in', 'nin'],
       isDeleted: ['eq', 'ne', 'exists'],
     },
-    count: 'separate',
+    count: 'none', // the facade returns the data pipeline only, as the original did
   },
   cashes: {
     collection: 'cashes',
@@ -397,7 +397,7 @@ const SEED_SPECS = {
       amount: ['eq', 'gt', 'gte', 'lt', 'lte'],
       isDeleted: ['eq', 'ne', 'exists'],
     },
-    count: 'separate',
+    count: 'none', // the facade returns the data pipeline only, as the original did
   },
   clients: {
     collection: 'clients',
@@ -411,7 +411,7 @@ const SEED_SPECS = {
       isDeleted: ['eq', 'ne', 'exists'],
       createdAt: ['eq', 'gt', 'gte', 'lt', 'lte'],
     },
-    count: 'separate',
+    count: 'none', // the facade returns the data pipeline only, as the original did
   },
 };
 

@@ -20,11 +20,12 @@
 //! ## Where the FFI crossing is (and why)
 //!
 //! A built pipeline is a tree of ~30 small objects. Handing it to JavaScript costs far more
-//! than building it: measured on the release build (2 loaded cores, medians, vagon-sale
-//! spec with 3 lookups, page 2 of 20): the JS object literal of the original design takes
-//! ~0.9 µs; the same pipeline from the core via napi's serde conversion ~14 µs, as a JSON
-//! string + `JSON.parse` + typed-value revival ~7 µs; the template route below ~1.9 µs
-//! native, ~2.3 µs wasm. So the core splits its answer in two:
+//! than building it. Measured on the release build (`bench/pipeline.bench.js`, vagon-sale
+//! spec with 3 lookups, 2 heavily loaded cores, tinybench means, median of 5 rounds): the
+//! original design's JS object literal 1.3 µs; the core's built tree through napi's serde
+//! conversion 67 µs (serde-wasm-bindgen 86 µs); as JSON text + `JSON.parse` + typed-value
+//! revival 51 µs (wasm 48 µs); the template route below 10 µs native / 14 µs wasm by mean,
+//! 4.4 µs / 4.6 µs p50 (the literal: 0.54 µs p50). So the core splits its answer in two:
 //!
 //! - [`Compiled::template`]: the stages for one request *shape* (which sort, which filter
 //!   fields and operators, which fields, cursor or page) with [`Node::Slot`] placeholders and
@@ -266,7 +267,7 @@ const PARAMS: [&str; 6] = ["filter", "page", "limit", "sort", "fields", "cursor"
 impl Compiled {
     /// Validates a spec (`ERR_INVALID_SPEC` naming the field).
     pub fn compile(spec: Spec) -> Result<Compiled> {
-        let default_sort = spec.validate()?;
+        let default_sort = with_tiebreak(spec.validate()?);
         Ok(Compiled { spec, default_sort })
     }
 
@@ -289,9 +290,10 @@ impl Compiled {
     }
 
     fn resolve_sort(&self, v: Option<&Value>) -> Result<Vec<SortKey>> {
+        // `default_sort` already ends with the tiebreak.
         let keys = match v {
-            None | Some(Value::Null) => self.default_sort.clone(),
-            Some(Value::String(s)) if s.trim().is_empty() => self.default_sort.clone(),
+            None | Some(Value::Null) => return Ok(self.default_sort.clone()),
+            Some(Value::String(s)) if s.trim().is_empty() => return Ok(self.default_sort.clone()),
             Some(v) => {
                 let keys = parse_sort(v)?;
                 for k in &keys {
@@ -309,10 +311,9 @@ impl Compiled {
                     }
                 }
                 if keys.is_empty() {
-                    self.default_sort.clone()
-                } else {
-                    keys
+                    return Ok(self.default_sort.clone());
                 }
+                keys
             }
         };
         Ok(with_tiebreak(keys))

@@ -552,4 +552,10 @@ fn prepare_speed() {
         let _: Value = serde_json::from_str(&text).unwrap();
     }
     eprintln!("parse only: {:?}/op {len}", t.elapsed() / n);
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        let v: Value = serde_json::from_str("{}").unwrap();
+        len += c.prepare(&v).unwrap().len();
+    }
+    eprintln!("prepare {{}}: {:?}/op {len}", t.elapsed() / n);
 }
