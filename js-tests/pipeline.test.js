@@ -128,6 +128,13 @@ describe('keyset cursors', () => {
     ), { numRuns: 100 });
   });
 
+  test("cursor walk with count: 'facet' (seek inside the data branch) and with count: 'none'", async () => {
+    for (const spec of [facet, pipeline.compile(fx.salesSpec({ count: 'none' }))]) {
+      const seen = await walk(spec, { sort: [['amount', -1]], limit: 11 }, SMALL);
+      expect(seen).toEqual(fx.reference(SMALL, {}, [['amount', -1]], 0, 1e9).page.map((d) => d._id.toHexString()));
+    }
+  });
+
   test('cursors survive null sort values (missing amounts) both ways', async () => {
     const data = fx.makeData({ sales: 120, vagons: 10, clients: 10, lots: 5, seed: 3 });
     data.vagonsales.forEach((d, i) => { if (i % 4 === 0) delete d.amount; else if (i % 4 === 1) d.amount = null; });

@@ -98,6 +98,8 @@ function compileTemplate(t) {
     if (Array.isArray(n)) return `[${n.map(src).join(',')}]`;
     const keys = Object.keys(n);
     if (keys.length === 1 && keys[0] === '$slot') return slot(n.$slot);
+    // The core validated every field name; `"__proto__":` would set a prototype in a literal.
+    if (keys.includes('__proto__')) fail('ERR_INTERNAL', 'template holds a __proto__ key');
     return `{${keys.map((k) => `${JSON.stringify(k)}:${src(n[k])}`).join(',')}}`;
   };
   const count = t.countPipeline ? `,countPipeline:${src(t.countPipeline)}` : '';
