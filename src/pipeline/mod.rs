@@ -217,8 +217,19 @@ fn pag(msg: String) -> Error {
 }
 
 /// Parses `page` / `limit`: a positive integer number or a string of digits; absent or
-/// null → None.
+/// null → None. A `page` above [`MAX_PAGE`] is an error; a huge `limit` saturates (it is
+/// clamped to `maxLimit` by the caller, seed Property 15).
 pub fn parse_positive(name: &str, v: Option<&Value>) -> Result<Option<u64>> {
+    let saturate = name == "limit";
+    let too_large = |v: &Value| -> Result<Option<u64>> {
+        if saturate {
+            Ok(Some(MAX_PAGE))
+        } else {
+            Err(pag(format!(
+                "{name} is too large (at most {MAX_PAGE}), got {v}"
+            )))
+        }
+    };
     let v = match v {
         None | Some(Value::Null) => return Ok(None),
         Some(v) => v,
@@ -226,29 +237,35 @@ pub fn parse_positive(name: &str, v: Option<&Value>) -> Result<Option<u64>> {
     let n = match v {
         Value::Number(n) => {
             let x = n.as_f64().unwrap_or(f64::NAN);
-            if x.fract() != 0.0 || !x.is_finite() {
+            // JSON.stringify writes every integer below 2^53 without fraction or exponent,
+            // and serde_json's parse may round a fraction away, so a number written with a
+            // fraction or exponent below 2^53 is not an integer.
+            let rounded = n.is_f64() && x.abs() < 9.007_199_254_740_992e15;
+            if x.fract() != 0.0 || !x.is_finite() || rounded {
                 return Err(pag(format!("{name} must be an integer, got {v}")));
             }
             if x < 1.0 {
                 return Err(pag(format!("{name} must be at least 1, got {v}")));
             }
             if x > MAX_PAGE as f64 {
-                return Err(pag(format!("{name} is too large, got {v}")));
+                return too_large(v);
             }
             x as u64
         }
         Value::String(s) => {
-            if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(pag(format!("{name} must be a positive integer, got {v}")));
             }
-            let x: u64 = s
-                .parse()
-                .map_err(|_| pag(format!("{name} is too large, got {v}")))?;
-            if x < 1 {
+            let digits = s.trim_start_matches('0');
+            if digits.is_empty() {
                 return Err(pag(format!("{name} must be at least 1, got {v}")));
             }
+            if digits.len() > 10 {
+                return too_large(v);
+            }
+            let x: u64 = digits.parse().unwrap_or(u64::MAX);
             if x > MAX_PAGE {
-                return Err(pag(format!("{name} is too large, got {v}")));
+                return too_large(v);
             }
             x
         }

@@ -147,6 +147,17 @@ fn pagination_validation() {
     let c = compiled(json!({}));
     let r = c.resolve(&json!({ "page": "3", "limit": "500" })).unwrap();
     assert_eq!((r.page, r.limit, r.skip), (3, 100, 200));
+    // A huge limit is clamped, never an error; a huge page is.
+    for big in [
+        json!(1_000_000_000_000_000u64),
+        json!("99999999999999999999999"),
+    ] {
+        assert_eq!(c.resolve(&json!({ "limit": big })).unwrap().limit, 100);
+        assert_eq!(
+            c.resolve(&json!({ "page": big })).unwrap_err().code(),
+            "ERR_INVALID_PAGINATION"
+        );
+    }
     for (p, name) in [
         (json!({ "page": 0 }), "page"),
         (json!({ "page": -1 }), "page"),
@@ -155,6 +166,10 @@ fn pagination_validation() {
         (json!({ "page": "" }), "page"),
         (json!({ "page": ["1", "2"] }), "page"),
         (json!({ "limit": 0 }), "limit"),
+        (
+            serde_json::from_str::<Value>(r#"{ "limit": 4503599627369875.5 }"#).unwrap(),
+            "limit",
+        ),
         (json!({ "limit": "1e3" }), "limit"),
         (json!({ "limit": true }), "limit"),
         (json!({ "limit": { "$gt": 1 } }), "limit"),
