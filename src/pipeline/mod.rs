@@ -197,18 +197,26 @@ pub struct Meta {
 }
 
 impl Meta {
-    /// As a JSON object (camelCase names).
+    /// As a JSON object (camelCase names, in the documented order).
     pub fn to_json(&self) -> Value {
-        serde_json::json!({
-            "total": self.total,
-            "limit": self.limit,
-            "currentPage": self.current_page,
-            "totalPages": self.total_pages,
-            "hasNextPage": self.has_next_page,
-            "hasPrevPage": self.has_prev_page,
-            "nextPage": self.next_page,
-            "prevPage": self.prev_page,
-        })
+        serde_json::from_str(&self.to_json_text()).unwrap_or(Value::Null)
+    }
+
+    /// As JSON text, keys in the documented order (total, limit, currentPage, …).
+    pub fn to_json_text(&self) -> String {
+        let num = |n: u64| Node::Num(n as f64);
+        let opt = |n: Option<u64>| n.map(num).unwrap_or(Node::Null);
+        Node::obj(vec![
+            ("total", num(self.total)),
+            ("limit", num(self.limit)),
+            ("currentPage", opt(self.current_page)),
+            ("totalPages", num(self.total_pages)),
+            ("hasNextPage", Node::Bool(self.has_next_page)),
+            ("hasPrevPage", Node::Bool(self.has_prev_page)),
+            ("nextPage", opt(self.next_page)),
+            ("prevPage", opt(self.prev_page)),
+        ])
+        .to_json()
     }
 }
 

@@ -86,8 +86,7 @@ impl CompiledPipeline {
             Ok(self
                 .inner
                 .meta(total, &parse("params", &params)?)?
-                .to_json()
-                .to_string())
+                .to_json_text())
         })
     }
 
