@@ -40,7 +40,12 @@ function create(binding, money, { minorUnit, DEFAULT_FALLBACK }) {
   }
 
   function entry(r, source, from, to, expires = Infinity) {
-    return { result: Object.freeze({ rate: r.rate, source, fromCurrency: from, toCurrency: to }), text: r.text, expires };
+    return {
+      result: Object.freeze({ rate: r.rate, source, fromCurrency: from, toCurrency: to }),
+      text: r.text,
+      exactNumber: r.text !== null && String(r.rate) === r.text,
+      expires,
+    };
   }
 
   /**
@@ -71,6 +76,7 @@ function create(binding, money, { minorUnit, DEFAULT_FALLBACK }) {
       this._derived = new Map();
       this._fallback = new Map();
       this._inflight = new Map();
+      this._identities = new Map();
       if (fallback === null || typeof fallback !== 'object') fail('ERR_INVALID_SPEC', `options.fallback must be { 'FROM:TO': rate }, got ${describe(fallback)}`);
       for (const [key, rate] of Object.entries(fallback)) {
         const [from, to, extra] = key.split(':');
@@ -157,13 +163,30 @@ function create(binding, money, { minorUnit, DEFAULT_FALLBACK }) {
       const now = this._now();
       const c = this._derived.get(key);
       if (c !== undefined && c.expires > now) return c.result;
+      const f = this._fetched.get(key);
+      if (f !== undefined && f.expires > now) return f.result;
       const e = this._lookup(from, to, now);
       return e === undefined ? undefined : e.result;
     }
 
+    /** Identity or a rate known now (no fallback, no I/O). */
+    _entryNow(from, to) {
+      if (from === to) return this._identity(from);
+      return this._resolve(from, to, this._now());
+    }
+
+    _identity(code) {
+      let e = this._identities.get(code);
+      if (e === undefined) {
+        e = entry({ rate: 1, text: '1' }, 'identity', code, code);
+        this._identities.set(code, e);
+      }
+      return e;
+    }
+
     _lookup(from, to, now) {
       this._pair(from, to);
-      if (from === to) return entry({ rate: 1, text: '1' }, 'identity', from, to);
+      if (from === to) return this._identity(from);
       return this._resolve(from, to, now) || this._fallback.get(`${from}:${to}`);
     }
 
@@ -179,7 +202,7 @@ function create(binding, money, { minorUnit, DEFAULT_FALLBACK }) {
     async _entry(from, to) {
       this._pair(from, to);
       const now = this._now();
-      if (from === to) return entry({ rate: 1, text: '1' }, 'identity', from, to);
+      if (from === to) return this._identity(from);
       const e = this._resolve(from, to, now);
       if (e !== undefined) return e;
       if (this._fetch) {
@@ -227,11 +250,17 @@ function create(binding, money, { minorUnit, DEFAULT_FALLBACK }) {
       const scale = minorUnit(to, 'to');
       minorUnit(from, 'from');
       const o = { currency: from, scale, rounding: options && options.rounding, output: options && options.output };
-      // Validate the amount before any I/O: bad input never reaches fetch.
-      money.toExact(amount, from);
-      const e = await this._entry(from, to);
+      if (typeof amount === 'number' && amount - amount !== 0) fail('ERR_INVALID_AMOUNT', `amount must be a finite number, got ${amount}`);
+      let e = this._entryNow(from, to);
+      if (e === undefined) {
+        // Validate the amount before any I/O: bad input never reaches fetch.
+        money.toExact(amount, from);
+        e = await this._entry(from, to);
+      }
       const { rate, source } = e.result;
-      const value = e.text === null ? null : money.mul(amount, e.text, o);
+      // The rate as a number when it prints as its exact text (always, for ≤ 15 digits):
+      // then the whole product crosses as numbers.
+      const value = e.text === null ? null : money.mul(amount, e.exactNumber ? rate : e.text, o);
       return { amount: value, rate, fromCurrency: from, toCurrency: to, source };
     }
   }

@@ -123,6 +123,16 @@ function create(binding) {
     return string ? text : Number(text);
   }
 
+  /** A number result of an operation on numbers: no string crosses either way. */
+  function scalarNumber(op, a, b, o, opName) {
+    if (typeof a === 'number' && (typeof b === 'number' || b === undefined)) {
+      checkNumber(a, `${opName}: a`);
+      if (b !== undefined) checkNumber(b, `${opName}: b`);
+      return binding.moneyOpF64(op, a, b === undefined ? 0 : b, o.scale, o.rounding);
+    }
+    return Number(scalar(op, a, b, o, opName));
+  }
+
   function scalar(op, a, b, o, opName) {
     let an = 0; let at; let bn = 0; let bt;
     if (typeof a === 'number') { checkNumber(a, `${opName}: a`); an = a; } else at = amountText(a, `${opName}: a`, o.currency);
@@ -173,17 +183,17 @@ function create(binding) {
    */
   function add(a, b, options) {
     const o = readOptions(options);
-    return out(scalar(OP.add, a, b, o, 'add'), o.string);
+    return o.string ? scalar(OP.add, a, b, o, 'add') : scalarNumber(OP.add, a, b, o, 'add');
   }
   /** `a − b` (see {@link add}). */
   function sub(a, b, options) {
     const o = readOptions(options);
-    return out(scalar(OP.sub, a, b, o, 'sub'), o.string);
+    return o.string ? scalar(OP.sub, a, b, o, 'sub') : scalarNumber(OP.sub, a, b, o, 'sub');
   }
   /** `a × b`, exact unless a `currency`/`scale` is given (see {@link add}). */
   function mul(a, b, options) {
     const o = readOptions(options);
-    return out(scalar(OP.mul, a, b, o, 'mul'), o.string);
+    return o.string ? scalar(OP.mul, a, b, o, 'mul') : scalarNumber(OP.mul, a, b, o, 'mul');
   }
   /**
    * `a ÷ b` rounded to `options.scale` (default: the currency's minor unit, else 12 places)
@@ -191,7 +201,7 @@ function create(binding) {
    */
   function div(a, b, options) {
     const o = readOptions(options, 12);
-    return out(scalar(OP.div, a, b, o, 'div'), o.string);
+    return o.string ? scalar(OP.div, a, b, o, 'div') : scalarNumber(OP.div, a, b, o, 'div');
   }
   /**
    * Rounds `a` to a currency's minor unit or to `scale` places.
@@ -203,11 +213,11 @@ function create(binding) {
   function round(a, currencyOrScale = 2, rounding, options) {
     const scale = typeof currencyOrScale === 'string' ? minorUnit(currencyOrScale) : scaleArg(currencyOrScale, 'scale');
     const o = { scale, rounding: roundingCode(rounding), string: !!options && options.output === 'string', currency: typeof currencyOrScale === 'string' ? currencyOrScale : undefined };
-    return out(scalar(OP.round, a, undefined, o, 'round'), o.string);
+    return o.string ? scalar(OP.round, a, undefined, o, 'round') : scalarNumber(OP.round, a, undefined, o, 'round');
   }
   /** −1, 0 or 1 as `a` is less than, equal to or greater than `b` (by exact value). */
   function compare(a, b) {
-    return Number(scalar(OP.compare, a, b, { scale: -1, rounding: 0, currency: undefined }, 'compare'));
+    return scalarNumber(OP.compare, a, b, { scale: -1, rounding: 0, currency: undefined }, 'compare');
   }
   /** The exact decimal string of an amount (`0.1` → `'0.1'`, a Decimal128 → its digits). */
   function toExact(a, currency) {

@@ -81,6 +81,30 @@ pub fn op_text(
     finish(v, scale, rounding)
 }
 
+/// [`op_text`] for two JS numbers with a number result: the exact (or rounded) decimal
+/// converted to the nearest `f64` in Rust, so neither side builds or parses a string.
+pub fn op_f64(op: u32, a: f64, b: f64, scale: i32, rounding: u32) -> Result<f64> {
+    let mode = Rounding::from_code(rounding)?;
+    let a = Decimal::from_f64(a)?;
+    let b = || Decimal::from_f64(b);
+    let v = match op {
+        ops::ADD => a.checked_add(b()?)?,
+        ops::SUB => a.checked_sub(b()?)?,
+        ops::MUL => a.checked_mul(b()?)?,
+        ops::DIV => {
+            let s = scale_of(scale)?.unwrap_or(12);
+            return Ok(a.div_to_scale(b()?, s, mode)?.to_f64());
+        }
+        ops::ROUND | ops::EXACT => a,
+        ops::COMPARE => return Ok(a.compare(&b()?) as i8 as f64),
+        _ => return Err(Error::Internal(format!("unknown money op {op}"))),
+    };
+    Ok(match scale_of(scale)? {
+        Some(s) => v.round(s, mode).to_f64(),
+        None => v.to_f64(),
+    })
+}
+
 /// Exact sum of numbers, `'\n'`-joined decimal strings and 16-byte Decimal128 groups.
 pub fn sum_text(
     numbers: &[f64],

@@ -36,7 +36,13 @@ pub fn money_op(
     })
 }
 
-/// Exact sum of a Float64Array (borrowed), `'\n'`-joined strings and Decimal128 bytes.
+/// One scalar operation on two numbers with a number result (no strings cross).
+#[napi(js_name = "moneyOpF64")]
+pub fn money_op_f64(op: u32, a: f64, b: f64, scale: i32, rounding: u32) -> Result<f64> {
+    call(|| api::op_f64(op, a, b, scale, rounding))
+}
+
+/// Exact sum of a Float64Array (borrowed), newline-joined strings and Decimal128 bytes.
 #[napi(js_name = "moneySum")]
 pub fn money_sum(
     numbers: &[f64],
@@ -48,7 +54,7 @@ pub fn money_sum(
     call(|| api::sum_text(numbers, &strings, decimal128, scale, rounding))
 }
 
-/// Allocation by `'\n'`-joined ratios; parts `'\n'`-joined.
+/// Allocation by newline-joined ratios; parts newline-joined.
 #[napi(js_name = "moneyAllocate")]
 pub fn money_allocate(
     a_num: f64,
