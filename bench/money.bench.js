@@ -54,6 +54,34 @@ function timeMedian(fn, rounds = Math.max(3, Math.min(ROUNDS, 5))) {
 
 const round2 = (x) => (x >= 100 ? Math.round(x) : Math.round(x * 100) / 100);
 
+/**
+ * Like harness `compare`, for tasks of 50–500 ms per call: tinybench takes at least 64
+ * samples per task per round (measured: a 440 ms task ran 64 times with time = 200 ms), which
+ * would make this file run for many minutes. Same rule otherwise: rotated order per round,
+ * the median per task, ratio = baseline ÷ task; recorded with `record`.
+ */
+function handCompare(title, tasks, baseline) {
+  const names = Object.keys(tasks);
+  const rounds = Math.max(3, Math.min(ROUNDS, 5));
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (const n of names) tasks[n]();
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < names.length; i++) {
+      const n = names[(i + r) % names.length];
+      const t0 = performance.now();
+      tasks[n]();
+      samples[n].push((performance.now() - t0) * 1e6);
+    }
+  }
+  const base = median(samples[baseline]);
+  const rows = names.map((n) => {
+    const ns = median(samples[n]);
+    return { task: n, msPerCall: round2(ns / 1e6), ratio: round2(base / ns) };
+  });
+  record(title, rows, `ratio = ${baseline} ÷ task (median of ${rounds} rounds, timed by hand)`);
+  return rows;
+}
+
 async function sums() {
   const rand = rng(42);
   const arr = new Array(N);
@@ -187,7 +215,7 @@ function onDemandBalance(buffers) {
   return out;
 }
 
-async function balances() {
+function balances() {
   const buffers = cashDocs();
   const joined = Buffer.concat(buffers);
   const [native, wasm] = backends().map((b) => b.api.money);
@@ -200,14 +228,34 @@ async function balances() {
     if (Math.abs(j[c].balance - a[c].balance) > 1 || Math.abs(o[c].balance - a[c].balance) > 1) throw new Error(`balances disagree for ${c}`);
   }
   let sink = 0;
-  const rows = await compare(`balance of ${DOCS / 1000}k raw BSON documents (${(joined.length / 1e6).toFixed(1)} MB)`, {
+  const rows = handCompare(`balance of ${DOCS / 1000}k raw BSON documents (${(joined.length / 1e6).toFixed(1)} MB)`, {
     'BSON.deserialize + JS loop': () => { sink += jsBalance(buffers).USD.balance; },
     'BSON.onDemand.parseToElements + JS': () => { sink += onDemandBalance(buffers).USD.balance; },
     'hotpath native (Buffer[] → concat + 1 call)': () => { sink += native.balanceFromBson(buffers).USD.balance; },
     'hotpath native (one Buffer)': () => { sink += native.balanceFromBson(joined).USD.balance; },
     'hotpath wasm (Buffer[] → concat + 1 call)': () => { sink += wasm.balanceFromBson(buffers).USD.balance; },
     'hotpath wasm (one Buffer)': () => { sink += wasm.balanceFromBson(joined).USD.balance; },
-  }, { baseline: 'BSON.deserialize + JS loop', time: Number(process.env.BENCH_TIME_MS || 200) });
+  }, 'BSON.deserialize + JS loop');
+  // The same documents as JS objects (e.g. `.lean()` results): fields read in JS into typed
+  // columns, one call; vs the float loop the original design effectively runs.
+  const objs = buffers.map((b) => BSON.deserialize(b));
+  const floatLoop = (docs) => {
+    const out = {};
+    for (const d of docs) {
+      if (d.isDeleted === true) continue;
+      const row = out[d.currency] || (out[d.currency] = { income: 0, expense: 0, debt: 0 });
+      const x = typeof d.amount === 'number' ? d.amount : Number(d.amount.toString());
+      if (d.type === 'client_payment' || d.type === 'debt_payment') row.income += x;
+      else if (d.type === 'expense' || d.type === 'vagon_expense') row.expense += x;
+      else if (d.type === 'debt_sale') row.debt += x;
+    }
+    return out;
+  };
+  handCompare(`balance of ${DOCS / 1000}k JS documents (lean objects)`, {
+    'JS float loop (inexact)': () => { sink += floatLoop(objs).USD.income; },
+    'hotpath native balance(docs)': () => { sink += native.balance(objs).USD.balance; },
+    'hotpath wasm balance(docs)': () => { sink += wasm.balance(objs).USD.balance; },
+  }, 'JS float loop (inexact)');
   if (sink === 42) console.log('');
   return rows;
 }
@@ -261,7 +309,7 @@ async function rates() {
 
 (async () => {
   const s = await sums();
-  const b = await balances();
+  const b = balances();
   const r = await rates();
   const ns = s.ns;
   const dec = ns['decimal.js'];

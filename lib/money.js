@@ -15,6 +15,8 @@ const { fail } = require('./errors');
 const ROUNDING = Object.freeze({ 'half-even': 0, 'half-up': 1, down: 2, up: 3, floor: 4, ceil: 5 });
 const OP = { add: 0, sub: 1, mul: 2, div: 3, round: 4, compare: 5, exact: 6 };
 const MAX_SCALE = 36;
+/** The decimal strings the core parses: plain or scientific, no spaces, no NaN/Infinity. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const EMPTY_U8 = new Uint8Array(0);
 const EMPTY_U32 = new Uint32Array(0);
 const EMPTY_F64 = new Float64Array(0);
@@ -104,14 +106,19 @@ function create(binding) {
    */
   function amountText(v, what, currency) {
     if (typeof v === 'string') {
-      if (v === '' || v.includes('\n')) fail('ERR_INVALID_AMOUNT', `${what} must be a finite decimal number, got ${describe(v)}`);
+      // Checked here so the error names the amount's own position (the core re-parses it).
+      if (!DECIMAL.test(v)) fail('ERR_INVALID_AMOUNT', `${what} must be a finite decimal number, got ${describe(v)}`);
       return v;
     }
     if (typeof v === 'bigint') {
       const m = currency === undefined ? 0 : minorUnit(currency);
       return m === 0 ? v.toString() : `${v}e-${m}`;
     }
-    if (isDecimal128(v)) return v.toString();
+    if (isDecimal128(v)) {
+      const t = v.toString();
+      if (!DECIMAL.test(t)) fail('ERR_INVALID_AMOUNT', `${what} must be a finite decimal number, got Decimal128 ${t}`);
+      return t;
+    }
     return fail('ERR_INVALID_AMOUNT', `${what} must be a number, decimal string, bigint or Decimal128, got ${describe(v)}`);
   }
 
@@ -164,6 +171,8 @@ function create(binding) {
         if (v - v !== 0) fail('ERR_INVALID_AMOUNT', `amounts[${i}] must be a finite decimal number, got ${String(v)}`);
         nums[k++] = v;
       } else if (isDecimal128(v) && v.bytes && v.bytes.length === 16) {
+        // NaN / ±Infinity have the combination field 1111x (top byte 0x78 set).
+        if ((v.bytes[15] & 0x78) === 0x78) fail('ERR_INVALID_AMOUNT', `amounts[${i}] must be a finite decimal number, got Decimal128 ${v.toString()}`);
         (decs || (decs = [])).push(v.bytes);
       } else {
         (strs || (strs = [])).push(amountText(v, `amounts[${i}]`, currency));

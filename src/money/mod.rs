@@ -12,9 +12,12 @@
 //!   (add/sub/mul, division to a scale, six rounding modes, allocation) are short;
 //! - every operation is checked: overflow is [`crate::Error::Overflow`], never wraparound.
 //!
-//! Measured (release, 2-core machine shared with three builds, median of 5 rounds): the exact
-//! sum of 1M two-decimal JS numbers from a `Float64Array` runs at a small multiple of a plain
-//! float sum; see `docs/money.md` for the table.
+//! Measured (release, 2-core machine shared with three other builds, medians of 5 rounds,
+//! `bench/money.bench.js`): the exact sum of 1M two-decimal JS numbers from a `Float64Array`
+//! takes 3.4 ms native (4.3 ms wasm) against 1.3 ms for a plain, inexact float sum and
+//! 2 275 ms for decimal.js — 2.6× the float time, 671× faster than decimal.js. The per-amount
+//! work is one multiply, one divide, one compare and an `i64` add, which is what made the
+//! fixed-point design worth it; see `docs/money.md` for every ratio.
 //!
 //! # JS numbers
 //!
