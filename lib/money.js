@@ -132,10 +132,11 @@ function create(binding) {
 
   /** A number result of an operation on numbers: no string crosses either way. */
   function scalarNumber(op, a, b, o, opName) {
-    if (typeof a === 'number' && (typeof b === 'number' || b === undefined)) {
+    const unary = op === OP.round || op === OP.exact;
+    if (typeof a === 'number' && (unary || typeof b === 'number')) {
       checkNumber(a, `${opName}: a`);
-      if (b !== undefined) checkNumber(b, `${opName}: b`);
-      return binding.moneyOpF64(op, a, b === undefined ? 0 : b, o.scale, o.rounding);
+      if (!unary) checkNumber(b, `${opName}: b`);
+      return binding.moneyOpF64(op, a, unary ? 0 : b, o.scale, o.rounding);
     }
     return Number(scalar(op, a, b, o, opName));
   }
@@ -429,7 +430,7 @@ function create(binding) {
       for (let i = 0; i < buffers.length; i++) {
         if (!(buffers[i] instanceof Uint8Array)) fail('ERR_INVALID_AMOUNT', `buffers[${i}] must be a Buffer, got ${describe(buffers[i])}`);
       }
-      buf = buffers.length === 1 ? buffers[0] : Buffer.concat(buffers);
+      buf = joinBuffers(buffers);
     } else {
       fail('ERR_INVALID_AMOUNT', `buffers must be a Buffer or an array of Buffers, got ${describe(buffers)}`);
     }
@@ -498,6 +499,22 @@ function create(binding) {
 
   const { Rates, ExchangeRateCache, CachedBalanceCalculator } = require('./money-rates').create(binding, money, { minorUnit, DEFAULT_FALLBACK });
   return { money, Rates, ExchangeRateCache, CachedBalanceCalculator };
+}
+
+/**
+ * One byte view of documents given one Buffer each: zero-copy when they are consecutive
+ * slices of one ArrayBuffer (as when cut from one reply), else one `Buffer.concat`.
+ */
+function joinBuffers(list) {
+  if (list.length === 0) return EMPTY_U8;
+  const first = list[0];
+  let end = first.byteOffset + first.byteLength;
+  for (let i = 1; i < list.length; i++) {
+    const b = list[i];
+    if (b.buffer !== first.buffer || b.byteOffset !== end) return Buffer.concat(list);
+    end += b.byteLength;
+  }
+  return new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset);
 }
 
 let cachedDecimal128;

@@ -336,23 +336,25 @@ impl Decimal {
         }
     }
 
-    /// Compares by value.
+    /// Compares by value (exact, also when aligning the scales would overflow).
     pub fn compare(&self, other: &Decimal) -> Ordering {
-        let s = self.scale.max(other.scale);
-        match (self.rescale_up(s), other.rescale_up(s)) {
-            (Ok(a), Ok(b)) => a.mant.cmp(&b.mant),
-            // The one that overflows on alignment is the larger in magnitude.
-            _ => {
-                let sa = self.mant.signum();
-                let sb = other.mant.signum();
-                if sa != sb {
-                    return sa.cmp(&sb);
-                }
-                // Compare via a common lower scale with truncation then tails: rare path.
-                let a = self.to_string().parse::<f64>().unwrap_or(0.0);
-                let b = other.to_string().parse::<f64>().unwrap_or(0.0);
-                a.partial_cmp(&b).unwrap_or(Ordering::Equal)
-            }
+        if self.scale == other.scale {
+            return self.mant.cmp(&other.mant);
+        }
+        let (lo, hi, flip) = if self.scale < other.scale {
+            (self, other, false)
+        } else {
+            (other, self, true)
+        };
+        // hi = q + r·10^-(hi.scale) in units of 10^-(lo.scale), truncated toward zero, so
+        // |r-part| < 1 unit and carries the sign of hi: compare lo with q, then 0 with r.
+        let f = pow10(hi.scale - lo.scale).unwrap_or(POW10[38]);
+        let (q, r) = (hi.mant / f, hi.mant % f);
+        let ord = lo.mant.cmp(&q).then(0.cmp(&r));
+        if flip {
+            ord.reverse()
+        } else {
+            ord
         }
     }
 

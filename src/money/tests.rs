@@ -119,6 +119,18 @@ fn rounding_modes_on_ties_and_negatives() {
 }
 
 #[test]
+fn compare_is_exact_even_when_alignment_overflows() {
+    let big = Decimal::new(10i128.pow(37), 0).unwrap();
+    let close = Decimal::new(10i128.pow(37) * 10 + 1, 1).unwrap(); // 1e37 + 0.1
+    assert_eq!(big.compare(&close), std::cmp::Ordering::Less);
+    assert_eq!(close.compare(&big), std::cmp::Ordering::Greater);
+    let tiny = Decimal::new(-1, 36).unwrap();
+    assert_eq!(tiny.compare(&Decimal::ZERO), std::cmp::Ordering::Less);
+    assert_eq!(d("-1.5").compare(&d("-1.50")), std::cmp::Ordering::Equal);
+    assert_eq!(d("-1.51").compare(&d("-1.5")), std::cmp::Ordering::Less);
+}
+
+#[test]
 fn division() {
     let q = d("10").div_to_scale(d("3"), 2, Rounding::HalfEven).unwrap();
     assert_eq!(q.to_string(), "3.33");
@@ -325,6 +337,15 @@ proptest! {
         for (mode, w) in [Rounding::HalfEven, Rounding::HalfUp, Rounding::Down, Rounding::Up, Rounding::Floor, Rounding::Ceil].iter().zip(want) {
             prop_assert_eq!(v.round(0, *mode), Decimal::new(w, 0).unwrap(), "{:?}", mode);
         }
+    }
+
+    /// compare agrees with an exact reference (both aligned to scale 12 in i128).
+    #[test]
+    fn compare_matches_reference(a in any::<i64>(), sa in 0u32..12, b in any::<i64>(), sb in 0u32..12) {
+        let x = Decimal::new(a as i128, sa).unwrap();
+        let y = Decimal::new(b as i128, sb).unwrap();
+        let want = (a as i128 * 10i128.pow(12 - sa)).cmp(&(b as i128 * 10i128.pow(12 - sb)));
+        prop_assert_eq!(x.compare(&y), want);
     }
 
     /// Decimal128 bytes round-trip.
