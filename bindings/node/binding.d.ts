@@ -27,6 +27,42 @@ export declare function __testPanic(message: string): void
 /** Adds two integers (the trivial call the foundation benchmark uses to measure FFI cost). */
 export declare function add(a: number, b: number): number
 
+/** Allocation by newline-joined ratios; parts newline-joined. */
+export declare function moneyAllocate(aNum: number, aText: string | undefined | null, ratios: string, scale: number, rounding: number): string
+
+/** Balances of concatenated raw BSON documents (borrowed buffer); options as JSON. */
+export declare function moneyBalanceBson(buf: Uint8Array, options: string, rounding: number): string
+
+/** Balances from extracted columns. */
+export declare function moneyBalanceColumns(categories: string, currencies: string, cur: Uint32Array, cat: Uint8Array, values: Float64Array, scur: Uint32Array, scat: Uint8Array, strings: string, rounding: number): string
+
+/** Exact text of Decimal128 bytes. */
+export declare function moneyFromDecimal128(bytes: Uint8Array): string
+
+/** Minor unit of a currency, −1 when unknown. */
+export declare function moneyMinorUnit(code: string): number
+
+/**
+ * One scalar operation (add 0, sub 1, mul 2, div 3, round 4, compare 5, exact 6); each amount
+ * is `text` when given, else the number. `scale` −1 = exact.
+ */
+export declare function moneyOp(op: number, aNum: number, aText: string | undefined | null, bNum: number, bText: string | undefined | null, scale: number, rounding: number): string
+
+/** One scalar operation on two numbers with a number result (no strings cross). */
+export declare function moneyOpF64(op: number, a: number, b: number, scale: number, rounding: number): number
+
+/** Rate arithmetic: kind 0 = 1/a, kind 1 = a×b, 12 significant digits. */
+export declare function moneyRate(kind: number, a: string, b: string): string
+
+/** Registers (or overrides) a currency. */
+export declare function moneyRegisterCurrency(code: string, minorUnit: number): void
+
+/** Exact sum of a Float64Array (borrowed), newline-joined strings and Decimal128 bytes. */
+export declare function moneySum(numbers: Float64Array, strings: string, decimal128: Uint8Array, scale: number, rounding: number): string
+
+/** Decimal128 bytes of an amount (rounded to `scale` when ≥ 0). */
+export declare function moneyToDecimal128(aNum: number, aText: string | undefined | null, scale: number, rounding: number): Buffer
+
 /** Compiles a spec given as JSON text. */
 export declare function pipelineCompile(spec: string): CompiledPipeline
 
