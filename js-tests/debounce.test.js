@@ -252,6 +252,30 @@ describe(`Debouncer (${backend})`, () => {
     expect(codeOf(() => e.schedule('a'))).toBe('ERR_CLOSED');
   });
 
+  test('close({ flush: false }) awaits the run in progress but drops its follow-up and every pending key', async () => {
+    const clock = fakeTimers();
+    const gate = deferred();
+    const log = [];
+    const d = new Debouncer({
+      wait: 10, timers: clock.timers,
+      run: async (key, payloads) => { log.push([key, payloads]); if (key === 'busy') await gate.promise; },
+    });
+    d.schedule('busy', 1);
+    await clock.advance(10);
+    d.schedule('busy', 2); // owed follow-up
+    d.schedule('idle', 3);
+    let closed = false;
+    const c = d.close({ flush: false }).then(() => { closed = true; });
+    await clock.settle();
+    expect(closed).toBe(false);
+    expect(d.pending).toBe(0);
+    gate.resolve();
+    await c;
+    await clock.advance(1000);
+    expect(log).toEqual([['busy', [1]]]);
+    expect(d.stats()).toMatchObject({ runs: 1, succeeded: 1, pending: 0 });
+  });
+
   test('concurrency limits runs in progress over all keys', async () => {
     const clock = fakeTimers();
     let active = 0;
@@ -444,10 +468,14 @@ describe(`Debouncer (${backend})`, () => {
   test('real timers: runs after the wait with the default clock', async () => {
     const seen = [];
     const d = new Debouncer({ wait: 20, run: (k, p) => { seen.push([k, p]); } });
+    const t0 = Date.now();
     d.schedule('r', 1);
     d.schedule('r', 2);
-    await new Promise((r) => setTimeout(r, 80));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual([]);
+    while (seen.length === 0 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 5));
     expect(seen).toEqual([['r', [1, 2]]]);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(19);
   });
 });
 

@@ -23,9 +23,8 @@ const MAX_TIMEOUT = 2147483647; // setTimeout's ceiling; longer delays re-arm on
 const OPTION_NAMES = new Set(['wait', 'maxWait', 'concurrency', 'retry', 'run', 'onError', 'timers']);
 const RETRY_NAMES = new Set(['attempts', 'delay', 'factor']);
 
-// Outcome codes of DebounceCore.done (bindings/*/src/debounce.rs).
+// Outcome codes of DebounceCore.done (bindings/*/src/debounce.rs); 1 = follow-up owed.
 const IDLE = 0;
-const AGAIN = 1;
 const RETRY = 2;
 const GAVE_UP = 3;
 const GAVE_UP_AGAIN = 4;
@@ -183,6 +182,13 @@ function create(binding) {
       this._onTimer = () => { this._timer = null; this._armedAt = Infinity; this._pump(); };
       this._running = 0;
       this._pumping = false;
+      // Runs that ended, handed to the core together (one crossing per microtask wave).
+      this._doneIds = [];
+      this._doneOk = [];
+      this._doneErr = [];
+      this._donePayloads = [];
+      this._doneQueued = false;
+      this._processDone = () => this._completeBatch();
       this._waiters = new Map(); // id -> [{ left, resolve }]
       this._closed = false;
       this._closing = null;
@@ -227,9 +233,13 @@ function create(binding) {
     }
 
     _intern(key) {
-      const norm = normalizeKey(key);
-      let id = this._ids.get(norm);
-      if (id !== undefined) return id;
+      const norm = typeof key === 'string' ? key : normalizeKey(key);
+      let id;
+      // Strings and numbers were looked up as they are already; ObjectIds by hex string.
+      if (norm !== key) {
+        id = this._ids.get(norm);
+        if (id !== undefined) return id;
+      }
       id = this._free.length > 0 ? this._free.pop() : this._keys.length;
       this._ids.set(norm, id);
       this._keys[id] = key;
@@ -319,22 +329,55 @@ function create(binding) {
     }
 
     _finish(id, key, payloads, ok, error) {
-      this._running--;
-      this._drain(); // the core must see schedules made during the run
-      const code = this._core.done(id, ok, this._now());
-      if (code === RETRY) {
-        // The retry carries the failed run's payloads, then any scheduled since.
-        const later = this._payloads[id];
-        this._payloads[id] = later === undefined ? payloads : payloads.concat(later);
-      } else if (code === GAVE_UP || code === GAVE_UP_AGAIN) {
-        try {
-          this._onError(key, error, payloads);
-        } catch (e) {
-          defaultOnError(key, e);
-        }
+      this._doneIds.push(id);
+      this._doneOk.push(ok);
+      this._doneErr.push(error);
+      this._donePayloads.push(payloads);
+      if (!this._doneQueued) {
+        this._doneQueued = true;
+        queueMicrotask(this._processDone);
       }
-      if (code === IDLE || code === GAVE_UP) this._release(id);
-      this._notify(id, ok, error);
+    }
+
+    /** Reports every run that ended since the last call to the core in one crossing. */
+    _completeBatch() {
+      this._doneQueued = false;
+      const ids = this._doneIds;
+      const oks = this._doneOk;
+      const errs = this._doneErr;
+      const pls = this._donePayloads;
+      const n = ids.length;
+      if (n === 0) return;
+      this._doneIds = [];
+      this._doneOk = [];
+      this._doneErr = [];
+      this._donePayloads = [];
+      this._drain(); // the core must see schedules made during the runs
+      const pairs = new Float64Array(n * 2);
+      for (let i = 0; i < n; i++) {
+        pairs[2 * i] = ids[i];
+        pairs[2 * i + 1] = oks[i] ? 1 : 0;
+      }
+      const codes = this._core.doneBatch(pairs, this._now());
+      this._running -= n;
+      for (let i = 0; i < n; i++) {
+        const id = ids[i];
+        const code = codes[i];
+        if (code === RETRY) {
+          // The retry carries the failed run's payloads, then any scheduled since.
+          const later = this._payloads[id];
+          this._payloads[id] = later === undefined ? pls[i] : pls[i].concat(later);
+        } else if (code === GAVE_UP || code === GAVE_UP_AGAIN) {
+          const key = this._keys[id];
+          try {
+            this._onError(key, errs[i], pls[i]);
+          } catch (e) {
+            defaultOnError(key, e);
+          }
+        }
+        if (this._waiters.size !== 0) this._notify(id, oks[i], errs[i]);
+        if (code === IDLE || code === GAVE_UP) this._release(id);
+      }
       this._pump();
     }
 
@@ -419,8 +462,8 @@ function create(binding) {
         if (!running) this._waiters.delete(id);
       }
       if (!running) this._release(id);
-      this._pump();
-      return true;
+      return true; // a later deadline at most: the one timer may fire early and re-arm
+
     }
 
     /**
@@ -473,8 +516,15 @@ function create(binding) {
     async _close(flush) {
       if (!flush) {
         this._drain();
-        for (const id of [...this._ids.values()]) {
-          if (this._core.has(id)) this.cancel(this._keys[id]);
+        const idle = this._core.cancelAll();
+        for (let i = 0; i < idle.length; i++) this._release(idle[i]);
+        for (const id of this._ids.values()) if (this._payloads[id] !== undefined) this._payloads[id] = undefined;
+        for (const ws of this._waiters.values()) for (const w of ws) w.left = 1; // only the run in progress
+        for (const [id, ws] of this._waiters) {
+          if (this._keys[id] === undefined) {
+            for (const w of ws) w.resolve({ ok: true, error: undefined });
+            this._waiters.delete(id);
+          }
         }
       }
       for (;;) {

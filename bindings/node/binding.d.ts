@@ -24,6 +24,10 @@ export declare class DebounceCore {
   forceAll(now: number): void
   /** Ends a run: 0 idle, 1 again, 2 retry, 3 gave up (idle), 4 gave up (follow-up owed). */
   done(id: number, ok: boolean, now: number): number
+  /** `done` for `[id0, ok0, id1, ok1, …]` (ok 1/0): the outcome code of each. */
+  doneBatch(pairs: Float64Array, now: number): Uint8Array
+  /** Drops every owed run; returns the ids that became idle. */
+  cancelAll(): Uint32Array
   /** Drops the owed run of `id`; whether one was owed. */
   cancel(id: number): boolean
   /** Whether a run of `id` is owed and not started. */

@@ -27,18 +27,23 @@
 //! O(log h) where h counts only those keys); keys forced by `flush` go to a FIFO *ready*
 //! list. The earliest deadline is the minimum of four O(1) heads.
 //!
-//! Measured (release build, `cargo test --release -- --ignored --nocapture bench_`, 100k
-//! keys × 10 re-schedules, one loaded 2-core machine): the two lists take **~9 ns per
-//! schedule**; the same workload through an indexed binary heap alone (every re-schedule a
-//! sift-down of an increased key) takes **~60 ns**, and a lazy-deletion heap ~35 ns but
-//! holds 10 entries per key (16 B each) until they are popped. A timing wheel would also
-//! be O(1) but rounds deadlines to its tick and needs a cascade; the lists are exact and
-//! simpler. The heap is kept for the rare irregular deadlines, where its O(log h) is paid
-//! only by keys that failed or were re-scheduled while running.
+//! Measured (release build, `cargo test --release -p hotpath-core bench_lists -- --ignored
+//! --nocapture`, 100k keys × 10 re-schedules, wait 5 s, on the shared 2-core machine):
+//! the two lists take **11.7 ns per schedule**; an indexed binary heap alone (each
+//! re-schedule is an increase-key, a sift-down through ~17 levels of a 100k heap) takes
+//! **185 ns**; a lazy-deletion `BinaryHeap` pushes in 3.9 ns but keeps all 10 entries per key
+//! (16 B each, 16 MB for this workload) until they surface, and every pop must then check
+//! whether its entry is stale. A hierarchical timing wheel would also be O(1) but rounds
+//! deadlines to its tick and cascades; the lists are exact and simpler. The heap is kept
+//! for the rare irregular deadlines, where its O(log h) is paid only by keys that failed
+//! or were re-scheduled while running. Seen from JS the core's share is small either way:
+//! a batch of schedules costs ~25–40 ns per entry through napi (~75–110 ns through wasm),
+//! against ~200 ns for the JS `Map` lookup that interns the key.
 //!
-//! Each key costs one 40-byte [`Slot`] (two `f64` times, four `u32` links, a count, the
-//! attempt, state and location bytes) in a vector indexed by id; the JS side reuses the
-//! ids of idle keys, so the vector is as long as the largest number of keys live at once.
+//! Each key costs one 40-byte `Slot` (two `f64` times, four `u32` links, a count, the
+//! attempt, state and location bytes) plus one flag byte, in vectors indexed by id; the JS
+//! side reuses the ids of idle keys, so the vectors are as long as the largest number of
+//! keys live at once.
 
 use crate::{Error, Result};
 
@@ -749,6 +754,41 @@ impl Debouncer {
             (true, Some(d)) => Outcome::Again(d),
             (false, a) => Outcome::GaveUp(a),
         })
+    }
+
+    /// [`done`](Self::done) for many runs at once: `pairs` is `[id0, ok0, id1, ok1, …]`
+    /// with `ok` 1 or 0. Stops at the first error (the earlier ones are applied).
+    pub fn done_batch(&mut self, pairs: &[f64], now: f64) -> Result<Vec<Outcome>> {
+        let mut out = Vec::with_capacity(pairs.len() / 2);
+        for p in pairs.chunks_exact(2) {
+            let id = p[0];
+            if !(id >= 0.0 && id < NIL as f64 && id.fract() == 0.0) {
+                return Err(Error::InvalidKey(format!(
+                    "id must be an integer in 0..{NIL}, got {id}"
+                )));
+            }
+            out.push(self.done(id as u32, p[1] != 0.0, now)?);
+        }
+        Ok(out)
+    }
+
+    /// Drops every owed run (`close({ flush: false })`); returns the ids that became idle
+    /// (keys still running keep their id until their run ends).
+    pub fn cancel_all(&mut self) -> Vec<u32> {
+        let mut idle = Vec::new();
+        for id in 0..self.slots.len() as u32 {
+            match self.slots[id as usize].state {
+                ST_PENDING => {
+                    self.cancel(id);
+                    idle.push(id);
+                }
+                ST_DIRTY => {
+                    self.cancel(id);
+                }
+                _ => {}
+            }
+        }
+        idle
     }
 
     /// Drops the owed run of `id` (a running run is not interrupted, but its follow-up is

@@ -161,6 +161,28 @@ fn force_cancel_and_take_all() {
 }
 
 #[test]
+fn done_batch_and_cancel_all() {
+    let mut d = deb(10.0);
+    for id in 0..4 {
+        d.schedule(id, 0.0).unwrap();
+    }
+    assert_eq!(d.take_due(10.0, 2), vec![0, 1]);
+    d.schedule(1, 11.0).unwrap();
+    assert_eq!(
+        d.done_batch(&[0.0, 1.0, 1.0, 0.0], 12.0).unwrap(),
+        vec![Outcome::Idle, Outcome::GaveUp(Some(21.0))]
+    );
+    assert!(d.done_batch(&[0.0, 1.0], 13.0).is_err());
+    assert_eq!(d.take_due(21.0, 1), vec![2]);
+    d.schedule(2, 22.0).unwrap();
+    let mut idle = d.cancel_all();
+    idle.sort();
+    assert_eq!(idle, vec![1, 3]);
+    assert_eq!(d.state(2), State::Running);
+    assert_eq!(d.pending(), 0);
+}
+
+#[test]
 fn the_clock_never_goes_back() {
     let mut d = deb(100.0);
     d.schedule(1, 1000.0).unwrap();

@@ -3,7 +3,7 @@
 
 use crate::{call, Result};
 use hotpath_core::debounce::{self as core, Forced, Outcome};
-use napi::bindgen_prelude::{Float64Array, Uint32Array};
+use napi::bindgen_prelude::{Float64Array, Uint32Array, Uint8Array};
 use napi_derive::napi;
 
 /// Per-key debounce bookkeeping over numeric ids (see `src/debounce`).
@@ -106,6 +106,24 @@ impl DebounceCore {
     #[napi]
     pub fn done(&mut self, id: u32, ok: bool, now: f64) -> Result<u32> {
         call(|| self.inner.done(id, ok, now).map(outcome_code))
+    }
+
+    /// `done` for `[id0, ok0, id1, ok1, …]` (ok 1/0): the outcome code of each.
+    #[napi]
+    pub fn done_batch(&mut self, pairs: &[f64], now: f64) -> Result<Uint8Array> {
+        call(|| self.inner.done_batch(pairs, now)).map(|v| {
+            Uint8Array::new(
+                v.into_iter()
+                    .map(|o| outcome_code(o) as u8)
+                    .collect::<Vec<u8>>(),
+            )
+        })
+    }
+
+    /// Drops every owed run; returns the ids that became idle.
+    #[napi]
+    pub fn cancel_all(&mut self) -> Uint32Array {
+        Uint32Array::new(self.inner.cancel_all())
     }
 
     /// Drops the owed run of `id`; whether one was owed.

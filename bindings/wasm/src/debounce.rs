@@ -107,6 +107,22 @@ impl DebounceCore {
         call(|| self.inner.done(id, ok, now).map(outcome_code))
     }
 
+    /// `done` for `[id0, ok0, id1, ok1, …]` (ok 1/0): the outcome code of each.
+    #[wasm_bindgen(js_name = "doneBatch")]
+    pub fn done_batch(&mut self, pairs: &[f64], now: f64) -> Result<Vec<u8>> {
+        call(|| self.inner.done_batch(pairs, now)).map(|v| {
+            v.into_iter()
+                .map(|o| outcome_code(o) as u8)
+                .collect::<Vec<u8>>()
+        })
+    }
+
+    /// Drops every owed run; returns the ids that became idle.
+    #[wasm_bindgen(js_name = "cancelAll")]
+    pub fn cancel_all(&mut self) -> Vec<u32> {
+        self.inner.cancel_all()
+    }
+
     /// Drops the owed run of `id`; whether one was owed.
     #[wasm_bindgen]
     pub fn cancel(&mut self, id: u32) -> bool {
