@@ -231,9 +231,9 @@ async function crossing() {
 
 (async () => {
   console.log(`Debouncer bench: ${N} keys, wait ${WAIT} ms, ${ROUNDS} rounds; machine shared (2 cores, others compiling)`);
-  await crossing();
   await workload('100k distinct keys × 10 schedules (ns per schedule)', 10);
   await workload('100k keys × 1 schedule (ns per schedule)', 1);
   await memory();
   await fire();
+  await crossing();
 })();
