@@ -194,6 +194,45 @@ describe(`Debouncer (${backend})`, () => {
     expect(d.has('x')).toBe(false);
   });
 
+  test('a last attempt that fails with schedules made during it: onError gets its payloads, the new ones get their own run', async () => {
+    const clock = fakeTimers();
+    const log = [];
+    const errors = [];
+    const d = new Debouncer({
+      wait: 10, timers: clock.timers,
+      run: async (key, payloads) => {
+        log.push(payloads);
+        if (log.length === 1) {
+          d.schedule(key, 'during'); // from inside the run: a follow-up, never concurrent
+          throw new Error('first fails');
+        }
+      },
+      onError: (key, err, payloads) => errors.push([key, err.message, payloads]),
+    });
+    d.schedule('k', 'before');
+    await clock.advance(100);
+    expect(errors).toEqual([['k', 'first fails', ['before']]]);
+    expect(log).toEqual([['before'], ['during']]);
+    expect(d.stats()).toMatchObject({ runs: 2, failed: 1, succeeded: 1, pending: 0 });
+  });
+
+  test('flush(key) while a retry waits runs the retry now', async () => {
+    const clock = fakeTimers();
+    let n = 0;
+    const d = new Debouncer({
+      wait: 10, retry: { attempts: 2, delay: 60_000 }, timers: clock.timers,
+      run: () => { n++; if (n === 1) throw new Error('once'); },
+    });
+    d.schedule('r');
+    await clock.advance(10);
+    expect(n).toBe(1);
+    expect(d.has('r')).toBe(true);
+    await d.flush('r');
+    expect(n).toBe(2);
+    expect(clock.now).toBe(10);
+    expect(d.stats()).toMatchObject({ retries: 1, succeeded: 1, pending: 0 });
+  });
+
   test('a retry that succeeds reports nothing', async () => {
     const clock = fakeTimers();
     let n = 0;

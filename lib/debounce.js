@@ -20,7 +20,7 @@
  */
 const { fail, HotpathError } = require('./errors');
 
-const BATCH = 4096; // (id, now) pairs buffered before they are handed to the core
+const BATCH = 1024; // (id, now) pairs buffered (16 KB) before they go to the core in one call
 const MAX_TIMEOUT = 2147483647; // setTimeout's ceiling; longer delays re-arm on firing
 
 const OPTION_NAMES = new Set(['wait', 'maxWait', 'concurrency', 'retry', 'run', 'onError', 'timers']);
