@@ -28,12 +28,12 @@
 //! list. The earliest deadline is the minimum of four O(1) heads.
 //!
 //! Measured (release build, `cargo test --release -p hotpath-core bench_lists -- --ignored
-//! --nocapture`, 100k keys × 10 re-schedules, wait 5 s, on the shared 2-core machine):
-//! the two lists take **11.7 ns per schedule**; an indexed binary heap alone (each
-//! re-schedule is an increase-key, a sift-down through ~17 levels of a 100k heap) takes
-//! **185 ns**; a lazy-deletion `BinaryHeap` pushes in 3.9 ns but keeps all 10 entries per key
-//! (16 B each, 16 MB for this workload) until they surface, and every pop must then check
-//! whether its entry is stale. A hierarchical timing wheel would also be O(1) but rounds
+//! --nocapture`, 100k keys × 10 re-schedules, wait 5 s, on the shared 2-core machine, two
+//! runs): the two lists take **11.7–13.4 ns per schedule**; an indexed binary heap alone
+//! (each re-schedule is an increase-key, a sift-down through ~17 levels of a 100k heap)
+//! takes **108–185 ns**; a lazy-deletion `BinaryHeap` pushes in ~4 ns but keeps all 10
+//! entries per key (16 B each, 16 MB for this workload) until they surface, and every pop
+//! must then check whether its entry is stale. A hierarchical timing wheel would also be O(1) but rounds
 //! deadlines to its tick and cascades; the lists are exact and simpler. The heap is kept
 //! for the rare irregular deadlines, where its O(log h) is paid only by keys that failed
 //! or were re-scheduled while running. Seen from JS the core's share is small either way:
@@ -41,9 +41,14 @@
 //! against ~200 ns for the JS `Map` lookup that interns the key.
 //!
 //! Each key costs one 40-byte `Slot` (two `f64` times, four `u32` links, a count, the
-//! attempt, state and location bytes) plus one flag byte, in vectors indexed by id; the JS
-//! side reuses the ids of idle keys, so the vectors are as long as the largest number of
-//! keys live at once.
+//! attempt, state and location bytes), stored in chunks of 256 indexed by id. Chunks
+//! rather than one doubling vector: growth never copies, and there is at most one partly
+//! used chunk, so 100k keys take 40 B each (measured via `memory_bytes`) where the vector
+//! held 54 B each (its capacity slack). Either way a fresh instance pays first-touch page
+//! faults: 100k new ids cost ~5× what they cost on an instance whose memory already exists
+//! (37.5 vs 7.9 ns per id with the vector, 77.5 vs 15.1 ns with chunks in a later, more
+//! loaded run). The JS side reuses the ids of idle keys, so the storage is
+//! as large as the largest number of keys live at once.
 
 use crate::{Error, Result};
 
@@ -184,7 +189,8 @@ const LOC_NONE: u8 = 0;
 const LOC_LISTS: u8 = 1;
 const LOC_HEAP: u8 = 2;
 const LOC_READY: u8 = 3;
-const FLAG_FORCED: u8 = 1;
+/// Running-dirty and flushed: the follow-up goes to the ready list when the run ends.
+const LOC_FORCED: u8 = 4;
 
 /// Per-key bookkeeping, 40 bytes. `prev`/`next` link list A or the ready list; while the
 /// key is in the heap, `prev` holds its heap index. `bprev`/`bnext` link list B.
@@ -235,12 +241,59 @@ impl List {
     };
 }
 
+const CHUNK_BITS: usize = 8;
+const CHUNK: usize = 1 << CHUNK_BITS;
+
+/// Slots in fixed chunks of 256 (10 KB): growing never copies existing slots and never
+/// holds more than one partly used chunk (a doubling vector copies ~2× its size while it
+/// grows and keeps up to 2× slack).
+#[derive(Debug, Clone, Default)]
+struct Slots {
+    chunks: Vec<Box<[Slot]>>,
+}
+
+impl Slots {
+    /// Slots allocated (a multiple of the chunk size).
+    fn len(&self) -> usize {
+        self.chunks.len() * CHUNK
+    }
+
+    fn ensure(&mut self, i: usize) {
+        while i >= self.len() {
+            self.chunks.push(vec![Slot::IDLE; CHUNK].into_boxed_slice());
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<&Slot> {
+        self.chunks
+            .get(i >> CHUNK_BITS)
+            .map(|c| &c[i & (CHUNK - 1)])
+    }
+
+    fn bytes(&self) -> usize {
+        self.len() * std::mem::size_of::<Slot>()
+            + self.chunks.capacity() * std::mem::size_of::<Box<[Slot]>>()
+    }
+}
+
+impl std::ops::Index<usize> for Slots {
+    type Output = Slot;
+    fn index(&self, i: usize) -> &Slot {
+        &self.chunks[i >> CHUNK_BITS][i & (CHUNK - 1)]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Slots {
+    fn index_mut(&mut self, i: usize) -> &mut Slot {
+        &mut self.chunks[i >> CHUNK_BITS][i & (CHUNK - 1)]
+    }
+}
+
 /// Per-key debounce bookkeeping for dense numeric ids (see the module doc).
 #[derive(Debug, Clone)]
 pub struct Debouncer {
     cfg: Config,
-    slots: Vec<Slot>,
-    flags: Vec<u8>,
+    slots: Slots,
     a: List,
     b: List,
     ready: List,
@@ -258,8 +311,7 @@ impl Debouncer {
         }
         Ok(Debouncer {
             cfg,
-            slots: Vec::new(),
-            flags: Vec::new(),
+            slots: Slots::default(),
             a: List::EMPTY,
             b: List::EMPTY,
             ready: List::EMPTY,
@@ -283,10 +335,7 @@ impl Debouncer {
 
     fn slot_mut(&mut self, id: u32) -> &mut Slot {
         let i = id as usize;
-        if i >= self.slots.len() {
-            self.slots.resize(i + 1, Slot::IDLE);
-            self.flags.resize(i + 1, 0);
-        }
+        self.slots.ensure(i);
         &mut self.slots[i]
     }
 
@@ -486,8 +535,7 @@ impl Debouncer {
 
     /// Places a key owing a follow-up run after its run ended at `now`.
     fn place_follow_up(&mut self, id: u32, now: f64) -> f64 {
-        if self.flags[id as usize] & FLAG_FORCED != 0 {
-            self.flags[id as usize] &= !FLAG_FORCED;
+        if self.slots[id as usize].loc == LOC_FORCED {
             self.slots[id as usize].last = now;
             self.slots[id as usize].loc = LOC_READY;
             self.push_ready(id);
@@ -679,7 +727,7 @@ impl Debouncer {
                 Forced::Queued
             }
             Some(ST_DIRTY) => {
-                self.flags[id as usize] |= FLAG_FORCED;
+                self.slots[id as usize].loc = LOC_FORCED;
                 Forced::AfterRun
             }
             Some(ST_RUNNING) => Forced::Running,
@@ -696,7 +744,7 @@ impl Debouncer {
                 ST_PENDING => {
                     self.force(id, now);
                 }
-                ST_DIRTY => self.flags[id as usize] |= FLAG_FORCED,
+                ST_DIRTY => self.slots[id as usize].loc = LOC_FORCED,
                 _ => {}
             }
         }
@@ -732,7 +780,6 @@ impl Debouncer {
             if !dirty {
                 self.stats.pending += 1;
             }
-            self.flags[id as usize] &= !FLAG_FORCED;
             let s = &mut self.slots[id as usize];
             s.attempt = n as u16;
             s.state = ST_PENDING;
@@ -746,7 +793,6 @@ impl Debouncer {
             Some(self.place_follow_up(id, now))
         } else {
             self.slots[id as usize] = Slot::IDLE;
-            self.flags[id as usize] = 0;
             None
         };
         Ok(match (ok, again) {
@@ -798,7 +844,6 @@ impl Debouncer {
             Some(ST_PENDING) => {
                 self.unplace(id);
                 self.slots[id as usize] = Slot::IDLE;
-                self.flags[id as usize] = 0;
                 self.stats.pending -= 1;
                 true
             }
@@ -806,7 +851,7 @@ impl Debouncer {
                 let s = &mut self.slots[id as usize];
                 s.state = ST_RUNNING;
                 s.count = 0;
-                self.flags[id as usize] = 0;
+                s.loc = LOC_NONE;
                 self.stats.pending -= 1;
                 true
             }
@@ -858,11 +903,9 @@ impl Debouncer {
         self.stats
     }
 
-    /// Bytes held by the bookkeeping (slot vector, flags and heap capacities).
+    /// Bytes held by the bookkeeping (slot chunks and heap capacity).
     pub fn memory_bytes(&self) -> usize {
-        self.slots.capacity() * std::mem::size_of::<Slot>()
-            + self.flags.capacity()
-            + self.heap.capacity() * std::mem::size_of::<(f64, u32)>()
+        self.slots.bytes() + self.heap.capacity() * std::mem::size_of::<(f64, u32)>()
     }
 }
 
