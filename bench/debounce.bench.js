@@ -104,10 +104,10 @@ const designs = {
 };
 const closeAll = (d) => d.close({ flush: false });
 
-async function workload(title, reps) {
+async function workload(title, reps, rounds = ROUNDS) {
   const samples = Object.fromEntries(Object.keys(designs).map((n) => [n, []]));
   const names = Object.keys(designs);
-  for (let r = 0; r < ROUNDS; r++) {
+  for (let r = 0; r < rounds; r++) {
     for (let j = 0; j < names.length; j++) {
       const name = names[(j + r) % names.length];
       const d = designs[name](WAIT, noop);
@@ -130,7 +130,7 @@ async function workload(title, reps) {
     return {
       task, nsPerOp: Math.round(ns), vsTimerPerKey: round2(base / ns), vsOneTimerMap: round2(oneTimer / ns),
     };
-  }), `median of ${ROUNDS} fresh instances; ratio = design ns/op ÷ task ns/op (> 1 = faster)`);
+  }), `median of ${rounds} fresh instances; ratio = design ns/op ÷ task ns/op (> 1 = faster)`);
 }
 
 function round2(x) { return Math.round(x * 100) / 100; }
@@ -190,50 +190,63 @@ async function fire() {
   }), 'from the end of scheduling until every run has been called and completed');
 }
 
-/** Times `reps` passes over the 100k keys on a fresh `make()`; median ns per schedule. */
-async function timeFresh(make, reps, body) {
-  const xs = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const d = make();
-    gc();
-    const t0 = process.hrtime.bigint();
-    body(d, reps);
-    xs.push(Number(process.hrtime.bigint() - t0) / (N * reps));
-    if (d.close) await d.close({ flush: false });
-  }
-  return median(xs);
-}
-
 async function crossing() {
   const rows = [];
   for (const { name, api } of [native, wasm]) {
     const Raw = api.__backend.raw.DebounceCore;
-    const ids = new Map();
-    const idOf = (k) => { let id = ids.get(k); if (id === undefined) { id = ids.size; ids.set(k, id); } return id; };
     let t = 0;
-    const str = await timeFresh(() => new Raw(WAIT, null, 1, 0, 2), 10, (c, reps) => {
-      for (let r = 0; r < reps; r++) for (let i = 0; i < N; i++) c.scheduleKey(keys[i], t += 0.001);
-    });
-    const id = await timeFresh(() => new Raw(WAIT, null, 1, 0, 2), 10, (c, reps) => {
-      for (let r = 0; r < reps; r++) for (let i = 0; i < N; i++) c.schedule(idOf(keys[i]), t += 0.001);
-    });
-    const batched = await timeFresh(() => new api.Debouncer({ wait: WAIT, run: noop }), 10, (d, reps) => {
-      for (let r = 0; r < reps; r++) for (let i = 0; i < N; i++) d.schedule(keys[i]);
-      d.stats();
-    });
-    for (const [task, ns] of [['string per call (core interns)', str], ['id per call (JS Map interns)', id], ['batched typed array (Debouncer.schedule)', batched]]) {
-      rows.push({ task: `${name}: ${task}`, nsPerOp: Math.round(ns), vsStringPerCall: round2(str / ns) });
+    const variants = {
+      'string per call (core interns)': {
+        make: () => new Raw(WAIT, null, 1, 0, 2),
+        body: (c) => { for (let r = 0; r < 10; r++) for (let i = 0; i < N; i++) c.scheduleKey(keys[i], t += 0.001); },
+      },
+      'id per call (JS Map interns)': {
+        make: () => ({ core: new Raw(WAIT, null, 1, 0, 2), ids: new Map() }),
+        body: ({ core, ids }) => {
+          for (let r = 0; r < 10; r++) {
+            for (let i = 0; i < N; i++) {
+              const k = keys[i];
+              let id = ids.get(k);
+              if (id === undefined) { id = ids.size; ids.set(k, id); }
+              core.schedule(id, t += 0.001);
+            }
+          }
+        },
+      },
+      'batched typed array (Debouncer.schedule)': {
+        make: () => new api.Debouncer({ wait: WAIT, run: noop }),
+        body: (d) => { for (let r = 0; r < 10; r++) for (let i = 0; i < N; i++) d.schedule(keys[i]); d.stats(); },
+      },
+    };
+    const names = Object.keys(variants);
+    const xs = Object.fromEntries(names.map((n) => [n, []]));
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let j = 0; j < names.length; j++) {
+        const v = variants[names[(j + r) % names.length]];
+        const d = v.make();
+        gc();
+        const t0 = process.hrtime.bigint();
+        v.body(d);
+        xs[names[(j + r) % names.length]].push(Number(process.hrtime.bigint() - t0) / (N * 10));
+        if (d.close) await d.close({ flush: false });
+      }
+    }
+    const str = median(xs[names[0]]);
+    for (const n of names) {
+      const ns = median(xs[n]);
+      rows.push({ task: `${name}: ${n}`, nsPerOp: Math.round(ns), vsStringPerCall: round2(str / ns) });
     }
   }
   return record('where the boundary is: one schedule, 100k keys × 10', rows,
-    'string/id per call use the raw binding (no JS wrapper, no clock read); batched is the whole public schedule()');
+    'string/id per call use the raw binding (no JS wrapper, no clock read); batched is the whole public schedule(); rounds interleaved');
 }
 
 (async () => {
   console.log(`Debouncer bench: ${N} keys, wait ${WAIT} ms, ${ROUNDS} rounds; machine shared (2 cores, others compiling)`);
+  await crossing();
   await workload('100k distinct keys × 10 schedules (ns per schedule)', 10);
-  await workload('100k keys × 1 schedule (ns per schedule)', 1);
+  // 100k schedules per round is short: more rounds for a steadier median.
+  await workload('100k keys × 1 schedule (ns per schedule)', 1, 3 * ROUNDS);
   await memory();
   await fire();
-  await crossing();
 })();

@@ -487,7 +487,12 @@ describe(`Debouncer (${backend})`, () => {
       let n = 0;
       const d = new Debouncer({
         wait: 1, timers: clock.timers,
-        run: (k) => { n++; if (k === 'bad') throw new Error('sync'); },
+        run: (k) => {
+          n++;
+          if (k === 'bad') throw new Error('sync');
+          if (k === 'thenable') return { then: (res, rej) => rej(new Error('thenable rejects')) };
+          return undefined;
+        },
         onError: () => { throw new Error('onError broke'); },
       });
       d.schedule('bad');
@@ -496,9 +501,10 @@ describe(`Debouncer (${backend})`, () => {
       expect(n).toBe(2);
       expect(errSpy).toHaveBeenCalled();
       d.schedule('good');
+      d.schedule('thenable');
       await clock.advance(10);
-      expect(n).toBe(3);
-      expect(d.stats()).toMatchObject({ failed: 1, succeeded: 2 });
+      expect(n).toBe(4);
+      expect(d.stats()).toMatchObject({ failed: 2, succeeded: 2 });
     } finally {
       errSpy.mockRestore();
     }
