@@ -21,6 +21,45 @@ export declare class CompiledPipeline {
   encodeCursor(sort: string, values: string): string
 }
 
+/** Per-key debounce bookkeeping over numeric ids (see `src/debounce`). */
+export declare class DebounceCore {
+  /**
+   * `wait`, `maxWait` (null = none), `attempts`, `delay`, `factor` — all in ms / plain
+   * numbers; invalid values throw ERR_INVALID_SPEC naming the option.
+   */
+  constructor(wait: number, maxWait: number | undefined | null, attempts: number, delay: number, factor: number)
+  /** Applies `[id0, t0, id1, t1, …]` in order; returns the earliest deadline or null. */
+  scheduleBatch(pairs: Float64Array): number | null
+  /** One schedule; returns the new earliest deadline when it moved earlier, else null. */
+  schedule(id: number, now: number): number | null
+  /** One schedule of a string key interned in the core (measurement of string passing). */
+  scheduleKey(key: string, now: number): number | null
+  /** Starts up to `max` due runs, earliest first; returns their ids. */
+  takeDue(now: number, max: number): Uint32Array
+  /** The earliest deadline, or null when nothing is owed. */
+  nextDeadline(): number | null
+  /** Makes the owed run of `id` due now: 0 nothing, 1 queued, 2 running, 3 after the run. */
+  force(id: number, now: number): number
+  /** Makes every owed run due now. */
+  forceAll(now: number): void
+  /** Ends a run: 0 idle, 1 again, 2 retry, 3 gave up (idle), 4 gave up (follow-up owed). */
+  done(id: number, ok: boolean, now: number): number
+  /** `done` for `[id0, ok0, id1, ok1, …]` (ok 1/0): the outcome code of each. */
+  doneBatch(pairs: Float64Array, now: number): Uint8Array
+  /** Drops every owed run; returns the ids that became idle. */
+  cancelAll(): Uint32Array
+  /** Drops the owed run of `id`; whether one was owed. */
+  cancel(id: number): boolean
+  /** Whether a run of `id` is owed and not started. */
+  has(id: number): boolean
+  /** 0 idle, 1 pending, 2 running, 3 running with a follow-up owed. */
+  state(id: number): number
+  /** scheduled, coalesced, runs, succeeded, failed, retries, pending, running. */
+  stats(): Float64Array
+  /** Bytes held by the core bookkeeping. */
+  memoryBytes(): number
+}
+
 /** Panics inside the core on purpose: the hidden test export behind `__testPanic`. */
 export declare function __testPanic(message: string): void
 
