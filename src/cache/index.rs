@@ -1,0 +1,422 @@
+//! The ordered key index: which slot holds which key, sorted by key, so a pattern with a
+//! literal prefix is a range scan (O(log n + matches)) and any other pattern is one linear
+//! pass in Rust.
+//!
+//! Layout (an LSM in miniature, chosen for bytes per entry):
+//! - `main`: an immutable run sorted by key, front-coded in blocks of [`BLOCK`] entries
+//!   (each entry stores only the bytes that differ from the previous key, then its slot),
+//!   so cache keys that share long prefixes (`client:1234:item:…`) cost a few bytes each.
+//! - `delta`: a `BTreeMap` of keys written since the last rebuild.
+//! - `state[slot]`: `EMPTY`, `IN_MAIN` (the slot's main entry is current), or the
+//!   generation of its current delta entry. Changing a slot only rewrites its state; an
+//!   entry whose slot state no longer names it is stale and is skipped, then dropped by the
+//!   next rebuild (when the delta or the stale entries grow past a fraction of the index).
+
+use super::pattern::Pattern;
+use std::collections::BTreeMap;
+
+/// Entries per front-coded block (the first key of each block is stored whole).
+const BLOCK: usize = 16;
+const EMPTY: u32 = 0;
+const IN_MAIN: u32 = 1;
+const FIRST_GEN: u32 = 2;
+
+/// Slots found by a pattern: removed from the index, or left for the host to check.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Matches {
+    /// Slots whose key matched; they are already removed from the index.
+    pub removed: Vec<u32>,
+    /// Slots whose key the host must test with its own RegExp (see
+    /// [`Pattern::needs_host_check`]); still indexed — the host reports removals as updates.
+    pub host_check: Vec<u32>,
+}
+
+/// The ordered index of the keys of one cache, by slot.
+#[derive(Debug, Default)]
+pub struct KeyIndex {
+    state: Vec<u32>,
+    next_gen: u32,
+    main: Run,
+    delta: BTreeMap<(Box<str>, u32), u32>,
+    live: usize,
+    floor: usize,
+}
+
+#[derive(Debug, Default)]
+struct Run {
+    data: Vec<u8>,
+    blocks: Vec<u32>,
+    len: usize,
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn get_varint(data: &[u8], pos: &mut usize) -> u32 {
+    let mut v = 0u32;
+    let mut shift = 0;
+    loop {
+        let b = data[*pos];
+        *pos += 1;
+        v |= ((b & 0x7F) as u32) << shift;
+        if b < 0x80 {
+            return v;
+        }
+        shift += 7;
+    }
+}
+
+impl Run {
+    fn build<'a>(entries: impl Iterator<Item = (&'a [u8], u32)>) -> Run {
+        let mut run = Run::default();
+        let mut prev: &[u8] = &[];
+        for (key, slot) in entries {
+            let lcp = if run.len % BLOCK == 0 {
+                run.blocks.push(run.data.len() as u32);
+                0
+            } else {
+                prev.iter().zip(key).take_while(|(a, b)| a == b).count()
+            };
+            put_varint(&mut run.data, lcp as u32);
+            put_varint(&mut run.data, (key.len() - lcp) as u32);
+            run.data.extend_from_slice(&key[lcp..]);
+            put_varint(&mut run.data, slot);
+            prev = key;
+            run.len += 1;
+        }
+        run.data.shrink_to_fit();
+        run.blocks.shrink_to_fit();
+        run
+    }
+
+    /// The first key of block `b` (stored whole).
+    fn block_head(&self, b: usize) -> &[u8] {
+        let mut pos = self.blocks[b] as usize;
+        let _lcp = get_varint(&self.data, &mut pos);
+        let n = get_varint(&self.data, &mut pos) as usize;
+        &self.data[pos..pos + n]
+    }
+
+    /// Calls `f(key, slot)` for entries in key order, starting at the first block that can
+    /// hold keys ≥ `from`; `f` returns false to stop.
+    fn scan_from(&self, from: &[u8], mut f: impl FnMut(&[u8], u32) -> bool) {
+        if self.len == 0 {
+            return;
+        }
+        let first = self.partition_block(from);
+        let mut pos = self.blocks[first] as usize;
+        let mut key: Vec<u8> = Vec::with_capacity(64);
+        let mut i = first * BLOCK;
+        while i < self.len {
+            let lcp = get_varint(&self.data, &mut pos) as usize;
+            let n = get_varint(&self.data, &mut pos) as usize;
+            key.truncate(lcp);
+            key.extend_from_slice(&self.data[pos..pos + n]);
+            pos += n;
+            let slot = get_varint(&self.data, &mut pos);
+            i += 1;
+            if key.as_slice() < from {
+                continue;
+            }
+            if !f(&key, slot) {
+                return;
+            }
+        }
+    }
+
+    /// The last block whose head is ≤ `from` (0 when none).
+    fn partition_block(&self, from: &[u8]) -> usize {
+        let (mut lo, mut hi) = (0usize, self.blocks.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.block_head(mid) <= from {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo.saturating_sub(1)
+    }
+}
+
+impl KeyIndex {
+    /// An empty index.
+    pub fn new() -> KeyIndex {
+        KeyIndex::with_rebuild_floor(4096)
+    }
+
+    /// An empty index that folds its delta into the main run once the delta holds more
+    /// than `max(floor, main/8)` keys (4096 for [`KeyIndex::new`]; small in tests).
+    pub fn with_rebuild_floor(floor: usize) -> KeyIndex {
+        KeyIndex {
+            next_gen: FIRST_GEN,
+            floor: floor.max(1),
+            ..KeyIndex::default()
+        }
+    }
+
+    /// Number of slots that currently hold a key.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    /// Whether no slot holds a key.
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Approximate heap bytes held by the index.
+    pub fn heap_bytes(&self) -> usize {
+        self.state.capacity() * 4
+            + self.main.data.capacity()
+            + self.main.blocks.capacity() * 4
+            + self.delta.keys().map(|(k, _)| k.len() + 48).sum::<usize>()
+    }
+
+    /// Forgets every key.
+    pub fn clear(&mut self) {
+        *self = KeyIndex::with_rebuild_floor(self.floor);
+    }
+
+    /// Applies a batch of slot changes: `Some(key)` — the slot now holds `key`;
+    /// `None` — the slot is empty. Later updates of the same slot win.
+    pub fn apply<'a>(&mut self, updates: impl IntoIterator<Item = (u32, Option<&'a str>)>) {
+        let mut fresh: Vec<(Box<str>, u32, u32)> = Vec::new();
+        for (slot, key) in updates {
+            let s = slot as usize;
+            if s >= self.state.len() {
+                self.state.resize(s + 1, EMPTY);
+            }
+            if self.state[s] != EMPTY {
+                self.live -= 1;
+            }
+            match key {
+                None => self.state[s] = EMPTY,
+                Some(k) => {
+                    if self.next_gen == u32::MAX {
+                        self.rebuild(std::mem::take(&mut fresh));
+                    }
+                    let g = self.next_gen;
+                    self.next_gen += 1;
+                    self.state[s] = g;
+                    self.live += 1;
+                    fresh.push((k.into(), slot, g));
+                }
+            }
+        }
+        let limit = self.floor.max(self.main.len / 8);
+        if fresh.len() + self.delta.len() > limit {
+            self.rebuild(fresh);
+        } else {
+            for (k, slot, g) in fresh {
+                self.delta.insert((k, slot), g);
+            }
+            self.maybe_compact();
+        }
+    }
+
+    /// Rebuilds when stale entries outnumber live ones.
+    fn maybe_compact(&mut self) {
+        let total = self.main.len + self.delta.len();
+        if total > self.floor && total > 2 * self.live {
+            self.rebuild(Vec::new());
+        }
+    }
+
+    /// Merges the current main entries, the delta and `fresh` into a new main run.
+    fn rebuild(&mut self, fresh: Vec<(Box<str>, u32, u32)>) {
+        let mut extra: Vec<(Box<str>, u32)> = std::mem::take(&mut self.delta)
+            .into_iter()
+            .filter(|((_, slot), g)| self.state[*slot as usize] == *g)
+            .map(|((k, slot), _)| (k, slot))
+            .collect();
+        extra.extend(
+            fresh
+                .into_iter()
+                .filter(|(_, slot, g)| self.state[*slot as usize] == *g)
+                .map(|(k, slot, _)| (k, slot)),
+        );
+        extra.sort_unstable();
+        let mut main_live: Vec<(Vec<u8>, u32)> = Vec::new();
+        // Decode the live main entries (owned: the run is replaced below).
+        self.main.scan_from(&[], |k, slot| {
+            if self.state[slot as usize] == IN_MAIN {
+                main_live.push((k.to_vec(), slot));
+            }
+            true
+        });
+        let mut merged: Vec<(&[u8], u32)> = Vec::with_capacity(main_live.len() + extra.len());
+        let (mut a, mut b) = (main_live.iter().peekable(), extra.iter().peekable());
+        loop {
+            let take_a = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => (x.0.as_slice(), x.1) <= (y.0.as_bytes(), y.1),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            if take_a {
+                let x = a.next().unwrap();
+                merged.push((&x.0, x.1));
+            } else {
+                let y = b.next().unwrap();
+                merged.push((y.0.as_bytes(), y.1));
+            }
+        }
+        for &(_, slot) in &merged {
+            self.state[slot as usize] = IN_MAIN;
+        }
+        self.main = Run::build(merged.into_iter());
+        self.next_gen = FIRST_GEN;
+    }
+
+    /// Visits the current `(key, slot)` pairs whose key starts with `prefix`, in order of
+    /// runs (main, then delta); `f` returns whether to remove the slot.
+    fn visit_prefix(&mut self, prefix: &str, mut f: impl FnMut(&str, u32) -> Visit) -> Vec<u32> {
+        let p = prefix.as_bytes();
+        let mut removed = Vec::new();
+        let state = &self.state;
+        self.main.scan_from(p, |k, slot| {
+            if !k.starts_with(p) {
+                return false;
+            }
+            if state[slot as usize] == IN_MAIN {
+                // Keys come from &str, so they are valid UTF-8.
+                let key = std::str::from_utf8(k).unwrap_or_default();
+                if f(key, slot) == Visit::Remove {
+                    removed.push(slot);
+                }
+            }
+            true
+        });
+        let start: (Box<str>, u32) = (prefix.into(), 0);
+        for ((k, slot), g) in self.delta.range(start..) {
+            if !k.starts_with(prefix) {
+                break;
+            }
+            if state.get(*slot as usize) == Some(g) && f(k, *slot) == Visit::Remove {
+                removed.push(*slot);
+            }
+        }
+        for &slot in &removed {
+            self.state[slot as usize] = EMPTY;
+            self.live -= 1;
+        }
+        removed
+    }
+
+    /// Removes every key matching `pattern` and returns the slots (plus those the host must
+    /// check itself). Cost: a range scan over the pattern's literal prefix — O(log n +
+    /// keys with that prefix) — or one pass over all keys when there is no prefix.
+    pub fn take_matches(&mut self, pattern: &Pattern) -> Matches {
+        let mut host_check = Vec::new();
+        let mut buf = Vec::new();
+        let removed = self.visit_prefix(pattern.literal_prefix(), |key, slot| {
+            if pattern.needs_host_check(key) {
+                host_check.push(slot);
+                Visit::Keep
+            } else if pattern.is_match_buf(key, &mut buf) {
+                Visit::Remove
+            } else {
+                Visit::Keep
+            }
+        });
+        self.maybe_compact();
+        Matches {
+            removed,
+            host_check,
+        }
+    }
+
+    /// The current keys in key order (for tests and debugging).
+    pub fn keys(&mut self) -> Vec<(String, u32)> {
+        let mut out = Vec::new();
+        self.visit_prefix("", |k, slot| {
+            out.push((k.to_string(), slot));
+            Visit::Keep
+        });
+        out.sort();
+        out
+    }
+
+    #[cfg(test)]
+    fn check_current(&self, slot: u32) -> bool {
+        self.state.get(slot as usize).is_some_and(|g| *g != EMPTY)
+    }
+}
+
+#[derive(PartialEq, Eq)]
+enum Visit {
+    Keep,
+    Remove,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn range_scan_and_removal() {
+        let mut ix = KeyIndex::new();
+        let keys: Vec<String> = (0..10_000)
+            .map(|i| format!("client:{}:item:{}", i % 100, i))
+            .collect();
+        ix.apply(
+            keys.iter()
+                .enumerate()
+                .map(|(i, k)| (i as u32, Some(k.as_str()))),
+        );
+        assert_eq!(ix.len(), 10_000);
+        let m = ix.take_matches(&Pattern::js_regex("^client:42:", "").unwrap());
+        assert_eq!(m.removed.len(), 100);
+        assert_eq!(ix.len(), 9_900);
+        let m = ix.take_matches(&Pattern::js_regex("^client:42:", "").unwrap());
+        assert!(m.removed.is_empty());
+        ix.apply([(42u32, Some("client:42:again"))]);
+        assert!(ix.check_current(42));
+        let m = ix.take_matches(&Pattern::prefix("client:42:"));
+        assert_eq!(m.removed, vec![42]);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn index_equals_a_reference_map(
+            ops in proptest::collection::vec((0u32..64, proptest::option::of("[ab:é]{0,6}"), 0u8..8), 1..300),
+            floor in 1usize..40,
+        ) {
+            let mut ix = KeyIndex::with_rebuild_floor(floor);
+            let mut model: HashMap<u32, String> = HashMap::new();
+            for (slot, key, op) in ops {
+                if op == 0 {
+                    let prefix = key.clone().unwrap_or_default();
+                    let mut want: Vec<u32> = model.iter().filter(|(_, k)| k.starts_with(&prefix)).map(|(s, _)| *s).collect();
+                    let mut got = ix.take_matches(&Pattern::prefix(&prefix)).removed;
+                    want.sort(); got.sort();
+                    prop_assert_eq!(&got, &want);
+                    for s in want { model.remove(&s); }
+                } else {
+                    // Keys are unique across slots, as in a JS Map.
+                    if let Some(k) = &key {
+                        if let Some((&other, _)) = model.iter().find(|(s, v)| *v == k && **s != slot) {
+                            model.remove(&other);
+                            ix.apply([(other, None)]);
+                        }
+                    }
+                    ix.apply([(slot, key.as_deref())]);
+                    match key { Some(k) => { model.insert(slot, k); } None => { model.remove(&slot); } }
+                }
+                prop_assert_eq!(ix.len(), model.len());
+            }
+            let mut want: Vec<(String, u32)> = model.into_iter().map(|(s, k)| (k, s)).collect();
+            want.sort();
+            prop_assert_eq!(ix.keys(), want);
+        }
+    }
+}
