@@ -18,7 +18,7 @@ const REMOVED = 0xFFFFFFFF;
 const KIND_REGEX = 0;
 const KIND_PREFIX = 1;
 const KIND_GLOB = 2;
-const BATCH = 65536;
+const BATCH = 1 << 20;
 
 function describe(v) {
   if (typeof v === 'string') return JSON.stringify(v);
@@ -105,9 +105,10 @@ function create(binding) {
       this._sizeOf = sizeOf || defaultSizeOf;
       this._now = now || Date.now;
       this._map = new Map();
-      this._keys = [];
-      this._vals = [];
       this._cap = Math.min(max, 1024);
+      // Preallocated (holey) like lru-cache's, grown with the typed arrays: no push slack.
+      this._keys = new Array(this._cap);
+      this._vals = new Array(this._cap);
       this._next = new Uint32Array(this._cap);
       this._prev = new Uint32Array(this._cap);
       this._exp = null; // Float64Array once a TTL is used: absolute expiry ms, 0 = none
@@ -259,8 +260,8 @@ function create(binding) {
       for (const rec of this._inflight.values()) rec.stale = true;
       this._inflight.clear();
       this._map.clear();
-      this._keys = [];
-      this._vals = [];
+      this._keys.fill(undefined);
+      this._vals.fill(undefined);
       this._free = [];
       this._fill = 0;
       this._bytes = 0;
@@ -454,6 +455,9 @@ function create(binding) {
     _grow() {
       const cap = Math.min(this._max, this._cap * 2);
       const grow = (a, T) => { const b = new T(cap); b.set(a); return b; };
+      const growArray = (a) => { const b = new Array(cap); for (let i = 0; i < a.length; i++) b[i] = a[i]; return b; };
+      this._keys = growArray(this._keys);
+      this._vals = growArray(this._vals);
       this._next = grow(this._next, Uint32Array);
       this._prev = grow(this._prev, Uint32Array);
       if (this._exp !== null) this._exp = grow(this._exp, Float64Array);

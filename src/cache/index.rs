@@ -71,29 +71,85 @@ fn get_varint(data: &[u8], pos: &mut usize) -> u32 {
     }
 }
 
-impl Run {
-    fn build<'a>(entries: impl Iterator<Item = (&'a [u8], u32)>) -> Run {
+/// Appends sorted entries to a new front-coded run.
+struct RunBuilder {
+    run: Run,
+    prev: Vec<u8>,
+}
+
+impl RunBuilder {
+    fn with_capacity(bytes: usize) -> RunBuilder {
         let mut run = Run::default();
-        let mut prev: &[u8] = &[];
-        for (key, slot) in entries {
-            let lcp = if run.len % BLOCK == 0 {
-                run.blocks.push(run.data.len() as u32);
-                0
-            } else {
-                prev.iter().zip(key).take_while(|(a, b)| a == b).count()
-            };
-            put_varint(&mut run.data, lcp as u32);
-            put_varint(&mut run.data, (key.len() - lcp) as u32);
-            run.data.extend_from_slice(&key[lcp..]);
-            put_varint(&mut run.data, slot);
-            prev = key;
-            run.len += 1;
+        run.data.reserve(bytes);
+        RunBuilder {
+            run,
+            prev: Vec::with_capacity(64),
         }
-        run.data.shrink_to_fit();
-        run.blocks.shrink_to_fit();
-        run
     }
 
+    fn push(&mut self, key: &[u8], slot: u32) {
+        let run = &mut self.run;
+        let lcp = if run.len % BLOCK == 0 {
+            run.blocks.push(run.data.len() as u32);
+            0
+        } else {
+            self.prev
+                .iter()
+                .zip(key)
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        put_varint(&mut run.data, lcp as u32);
+        put_varint(&mut run.data, (key.len() - lcp) as u32);
+        run.data.extend_from_slice(&key[lcp..]);
+        put_varint(&mut run.data, slot);
+        self.prev.truncate(lcp);
+        self.prev.extend_from_slice(&key[lcp..]);
+        run.len += 1;
+    }
+
+    fn finish(mut self) -> Run {
+        self.run.data.shrink_to_fit();
+        self.run.blocks.shrink_to_fit();
+        self.run
+    }
+}
+
+/// Decodes a run in order; `key` holds the current key.
+struct Cursor<'r> {
+    run: &'r Run,
+    pos: usize,
+    i: usize,
+    key: Vec<u8>,
+}
+
+impl<'r> Cursor<'r> {
+    fn new(run: &'r Run) -> Cursor<'r> {
+        Cursor {
+            run,
+            pos: 0,
+            i: 0,
+            key: Vec::with_capacity(64),
+        }
+    }
+
+    /// Moves to the next entry and returns its slot (the key is in `self.key`).
+    fn advance(&mut self) -> Option<u32> {
+        if self.i >= self.run.len {
+            return None;
+        }
+        let data = &self.run.data;
+        let lcp = get_varint(data, &mut self.pos) as usize;
+        let n = get_varint(data, &mut self.pos) as usize;
+        self.key.truncate(lcp);
+        self.key.extend_from_slice(&data[self.pos..self.pos + n]);
+        self.pos += n;
+        self.i += 1;
+        Some(get_varint(data, &mut self.pos))
+    }
+}
+
+impl Run {
     /// The first key of block `b` (stored whole).
     fn block_head(&self, b: usize) -> &[u8] {
         let mut pos = self.blocks[b] as usize;
@@ -186,7 +242,7 @@ impl KeyIndex {
     /// Applies a batch of slot changes: `Some(key)` — the slot now holds `key`;
     /// `None` — the slot is empty. Later updates of the same slot win.
     pub fn apply<'a>(&mut self, updates: impl IntoIterator<Item = (u32, Option<&'a str>)>) {
-        let mut fresh: Vec<(Box<str>, u32, u32)> = Vec::new();
+        let mut fresh: Vec<(&'a str, u32, u32)> = Vec::new();
         for (slot, key) in updates {
             let s = slot as usize;
             if s >= self.state.len() {
@@ -214,7 +270,7 @@ impl KeyIndex {
             self.rebuild(fresh);
         } else {
             for (k, slot, g) in fresh {
-                self.delta.insert((k, slot), g);
+                self.delta.insert((k.into(), slot), g);
             }
             self.maybe_compact();
         }
@@ -228,68 +284,74 @@ impl KeyIndex {
         }
     }
 
-    /// Merges the current main entries, the delta and `fresh` into a new main run.
-    fn rebuild(&mut self, fresh: Vec<(Box<str>, u32, u32)>) {
-        let mut extra: Vec<(Box<str>, u32)> = std::mem::take(&mut self.delta)
-            .into_iter()
-            .filter(|((_, slot), g)| self.state[*slot as usize] == *g)
-            .map(|((k, slot), _)| (k, slot))
+    /// Merges the live main entries, the delta and `fresh` into a new main run, streaming
+    /// the old run (no per-key allocation: peak memory is the two runs plus one slice per
+    /// new key).
+    fn rebuild(&mut self, fresh: Vec<(&str, u32, u32)>) {
+        let delta = std::mem::take(&mut self.delta);
+        let state = &self.state;
+        let mut extra: Vec<(&[u8], u32)> = delta
+            .iter()
+            .filter(|((_, slot), g)| state[*slot as usize] == **g)
+            .map(|((k, slot), _)| (k.as_bytes(), *slot))
             .collect();
         extra.extend(
             fresh
-                .into_iter()
-                .filter(|(_, slot, g)| self.state[*slot as usize] == *g)
-                .map(|(k, slot, _)| (k, slot)),
+                .iter()
+                .filter(|(_, slot, g)| state[*slot as usize] == *g)
+                .map(|(k, slot, _)| (k.as_bytes(), *slot)),
         );
         extra.sort_unstable();
-        let mut main_live: Vec<(Vec<u8>, u32)> = Vec::new();
-        // Decode the live main entries (owned: the run is replaced below).
-        self.main.scan_from(&[], |k, slot| {
-            if self.state[slot as usize] == IN_MAIN {
-                main_live.push((k.to_vec(), slot));
+        let old = std::mem::take(&mut self.main);
+        let extra_bytes: usize = extra.iter().map(|(k, _)| k.len() / 4 + 4).sum();
+        let mut out = RunBuilder::with_capacity(old.data.len() + extra_bytes);
+        let mut cur = Cursor::new(&old);
+        let mut e = 0;
+        while let Some(slot) = cur.advance() {
+            if state[slot as usize] != IN_MAIN {
+                continue;
             }
-            true
-        });
-        let mut merged: Vec<(&[u8], u32)> = Vec::with_capacity(main_live.len() + extra.len());
-        let (mut a, mut b) = (main_live.iter().peekable(), extra.iter().peekable());
-        loop {
-            let take_a = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) => (x.0.as_slice(), x.1) <= (y.0.as_bytes(), y.1),
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => break,
-            };
-            if take_a {
-                let x = a.next().unwrap();
-                merged.push((&x.0, x.1));
-            } else {
-                let y = b.next().unwrap();
-                merged.push((y.0.as_bytes(), y.1));
+            while e < extra.len() && (extra[e].0, extra[e].1) < (cur.key.as_slice(), slot) {
+                out.push(extra[e].0, extra[e].1);
+                e += 1;
             }
+            out.push(&cur.key, slot);
         }
-        for &(_, slot) in &merged {
+        for &(k, slot) in &extra[e..] {
+            out.push(k, slot);
+        }
+        let slots: Vec<u32> = extra.iter().map(|(_, slot)| *slot).collect();
+        drop(extra);
+        for slot in slots {
             self.state[slot as usize] = IN_MAIN;
         }
-        self.main = Run::build(merged.into_iter());
+        self.main = out.finish();
         self.next_gen = FIRST_GEN;
     }
 
     /// Visits the current `(key, slot)` pairs whose key starts with `prefix`, in order of
     /// runs (main, then delta); `f` returns whether to remove the slot.
-    fn visit_prefix(&mut self, prefix: &str, mut f: impl FnMut(&str, u32) -> Visit) -> Vec<u32> {
+    fn visit_prefix(
+        &mut self,
+        prefix: &str,
+        mut f: impl FnMut(&str) -> Visit,
+    ) -> (Vec<u32>, Vec<u32>) {
         let p = prefix.as_bytes();
-        let mut removed = Vec::new();
+        let (mut removed, mut other) = (Vec::new(), Vec::new());
         let state = &self.state;
         self.main.scan_from(p, |k, slot| {
             if !k.starts_with(p) {
                 return false;
             }
-            if state[slot as usize] == IN_MAIN {
-                // Keys come from &str, so they are valid UTF-8.
-                let key = std::str::from_utf8(k).unwrap_or_default();
-                if f(key, slot) == Visit::Remove {
-                    removed.push(slot);
-                }
+            // SAFETY: every key in the run was copied from a `&str` (see `apply`), and
+            // front coding splits keys only at byte offsets it then re-joins whole.
+            let key = unsafe { std::str::from_utf8_unchecked(k) };
+            // The (random-access) state check only for keys the pattern selects.
+            match f(key) {
+                Visit::Keep => {}
+                Visit::Remove if state[slot as usize] == IN_MAIN => removed.push(slot),
+                Visit::Other if state[slot as usize] == IN_MAIN => other.push(slot),
+                _ => {}
             }
             true
         });
@@ -298,27 +360,30 @@ impl KeyIndex {
             if !k.starts_with(prefix) {
                 break;
             }
-            if state.get(*slot as usize) == Some(g) && f(k, *slot) == Visit::Remove {
-                removed.push(*slot);
+            if state.get(*slot as usize) != Some(g) {
+                continue;
+            }
+            match f(k) {
+                Visit::Keep => {}
+                Visit::Remove => removed.push(*slot),
+                Visit::Other => other.push(*slot),
             }
         }
         for &slot in &removed {
             self.state[slot as usize] = EMPTY;
             self.live -= 1;
         }
-        removed
+        (removed, other)
     }
 
     /// Removes every key matching `pattern` and returns the slots (plus those the host must
     /// check itself). Cost: a range scan over the pattern's literal prefix — O(log n +
     /// keys with that prefix) — or one pass over all keys when there is no prefix.
     pub fn take_matches(&mut self, pattern: &Pattern) -> Matches {
-        let mut host_check = Vec::new();
         let mut buf = Vec::new();
-        let removed = self.visit_prefix(pattern.literal_prefix(), |key, slot| {
+        let (removed, host_check) = self.visit_prefix(pattern.literal_prefix(), |key| {
             if pattern.needs_host_check(key) {
-                host_check.push(slot);
-                Visit::Keep
+                Visit::Other
             } else if pattern.is_match_buf(key, &mut buf) {
                 Visit::Remove
             } else {
@@ -335,10 +400,18 @@ impl KeyIndex {
     /// The current keys in key order (for tests and debugging).
     pub fn keys(&mut self) -> Vec<(String, u32)> {
         let mut out = Vec::new();
-        self.visit_prefix("", |k, slot| {
-            out.push((k.to_string(), slot));
-            Visit::Keep
+        let state = &self.state;
+        self.main.scan_from(&[], |k, slot| {
+            if state[slot as usize] == IN_MAIN {
+                out.push((String::from_utf8_lossy(k).into_owned(), slot));
+            }
+            true
         });
+        for ((k, slot), g) in &self.delta {
+            if state.get(*slot as usize) == Some(g) {
+                out.push((k.to_string(), *slot));
+            }
+        }
         out.sort();
         out
     }
@@ -353,6 +426,8 @@ impl KeyIndex {
 enum Visit {
     Keep,
     Remove,
+    /// Collected apart (slots the host must check).
+    Other,
 }
 
 #[cfg(test)]

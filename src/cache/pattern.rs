@@ -35,6 +35,9 @@ impl PatternKind {
 enum Matcher {
     /// Every key with the prefix matches.
     PrefixOnly,
+    /// An unanchored pure literal (`/item:42/`): a substring search, no regex call per key.
+    /// Short keys use a direct byte search (no searcher set-up per key); long keys the regex.
+    Contains(String, regex::Regex),
     Regex(regex::Regex),
     Glob(Glob),
 }
@@ -103,7 +106,10 @@ impl Pattern {
                         "pattern /{source}/{flags}: not supported by the linear-time engine ({e})"
                     ))
                 })?;
-            Matcher::Regex(re)
+            match pure_literal(&hir) {
+                Some(lit) if !lit.is_empty() => Matcher::Contains(lit, re),
+                _ => Matcher::Regex(re),
+            }
         };
         Ok(Pattern { prefix, matcher })
     }
@@ -116,7 +122,8 @@ impl Pattern {
     /// Whether this is a regex whose answer for `key` must come from the host's `RegExp`
     /// (see [`js_regex::needs_host_check`]).
     pub fn needs_host_check(&self, key: &str) -> bool {
-        matches!(self.matcher, Matcher::Regex(_)) && js_regex::needs_host_check(key)
+        matches!(self.matcher, Matcher::Regex(_) | Matcher::Contains(..))
+            && js_regex::needs_host_check(key)
     }
 
     /// Whether `key` matches.
@@ -132,9 +139,25 @@ impl Pattern {
         }
         match &self.matcher {
             Matcher::PrefixOnly => true,
+            Matcher::Contains(lit, re) => {
+                if key.len() <= 256 {
+                    let (k, l) = (key.as_bytes(), lit.as_bytes());
+                    k.windows(l.len()).any(|w| w[0] == l[0] && w == l)
+                } else {
+                    re.is_match(key)
+                }
+            }
             Matcher::Regex(re) => re.is_match(key),
             Matcher::Glob(g) => g.is_match_buf(key, buf),
         }
+    }
+}
+
+/// The pattern is one literal string and nothing else (no anchors, no classes).
+fn pure_literal(hir: &Hir) -> Option<String> {
+    match hir.kind() {
+        HirKind::Literal(lit) => String::from_utf8(lit.0.to_vec()).ok(),
+        _ => None,
     }
 }
 
@@ -183,5 +206,8 @@ mod tests {
         let p = Pattern::js_regex("vagonsales:list:*", "").unwrap();
         assert_eq!(p.literal_prefix(), "");
         assert!(p.is_match("x vagonsales:list"));
+        let p = Pattern::js_regex("item:42", "").unwrap();
+        assert!(matches!(p.matcher, Matcher::Contains(..)));
+        assert!(p.is_match("client:1:item:42") && !p.is_match("item:4"));
     }
 }
