@@ -261,7 +261,7 @@ impl KeyIndex {
                     self.next_gen += 1;
                     self.state[s] = g;
                     self.live += 1;
-                    fresh.push((k.into(), slot, g));
+                    fresh.push((k, slot, g));
                 }
             }
         }
