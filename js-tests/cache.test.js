@@ -322,32 +322,42 @@ describe(`Cache (${backend})`, () => {
     }), { numRuns: 300 });
   });
 
-  test('index stays exact across interleaved writes and invalidations (fast-check)', () => {
+  test('index, LRU order and size stay exact across interleaved writes, reads and invalidations (fast-check)', () => {
     fc.assert(fc.property(
       fc.array(fc.oneof(
         fc.tuple(fc.constant('set'), keyArb),
         fc.tuple(fc.constant('delete'), keyArb),
+        fc.tuple(fc.constant('get'), keyArb),
+        fc.tuple(fc.constant('regex'), fc.constantFrom(/^client:1/, /^vagon:\d+:x$/, /a/, /^$/)),
         fc.tuple(fc.constant('prefix'), fc.constantFrom('client:1', 'client:', 'vagon', '', 'a')),
         fc.tuple(fc.constant('glob'), globArb),
       ), { maxLength: 80 }),
       fc.integer({ min: 1, max: 30 }),
       (ops, max) => {
         const c = new Cache({ max });
-        const model = new Map();
+        const model = new Map(); // oldest first
         for (const [op, arg] of ops) {
           if (op === 'set') {
             model.delete(arg); model.set(arg, 1);
             if (model.size > max) model.delete(model.keys().next().value);
             c.set(arg, 1);
           } else if (op === 'delete') {
-            model.delete(arg); c.delete(arg);
+            expect(c.delete(arg)).toBe(model.delete(arg));
+          } else if (op === 'get') {
+            const want = model.get(arg);
+            if (want !== undefined) { model.delete(arg); model.set(arg, want); }
+            expect(c.get(arg)).toBe(want);
           } else {
-            const hit = [...model.keys()].filter((k) => (op === 'prefix' ? k.startsWith(arg) : redisGlob(arg, k)));
+            const test = op === 'prefix' ? (k) => k.startsWith(arg) : op === 'glob' ? (k) => redisGlob(arg, k) : (k) => arg.test(k);
+            const hit = [...model.keys()].filter(test);
             hit.forEach((k) => model.delete(k));
-            expect(op === 'prefix' ? c.invalidatePrefix(arg) : c.invalidateGlob(arg)).toBe(hit.length);
+            const n = op === 'prefix' ? c.invalidatePrefix(arg) : op === 'glob' ? c.invalidateGlob(arg) : c.invalidate(arg);
+            expect(n).toBe(hit.length);
           }
+          expect(c.size).toBe(model.size);
         }
-        expect([...c.keys()].sort()).toEqual([...model.keys()].sort());
+        // Exact LRU order, tombstones of invalidated keys never visible.
+        expect([...c.keys()]).toEqual([...model.keys()].reverse());
       },
     ), { numRuns: 200 });
   });

@@ -116,6 +116,10 @@ function create(binding) {
       this._tags = null; // slot → tags, once tags are used
       this._tagIndex = null; // tag → Set of keys
       this._bytes = 0;
+      this._size = 0; // live entries (the Map also holds tombstones until purged)
+      this._dead = []; // tombstoned slots (exp = -1), purged lazily
+      this._deadCount = 0;
+      this._out = null; // result buffer for the index
       this._fill = 0; // slots ever used
       this._free = [];
       this._head = 0;
@@ -128,7 +132,7 @@ function create(binding) {
     }
 
     /** Number of entries (expired entries not yet removed included, as in lru-cache). */
-    get size() { return this._map.size; }
+    get size() { return this._size; }
 
     /**
      * The value for `key`, or undefined (an expired entry counts as a miss). Marks it most
@@ -144,9 +148,10 @@ function create(binding) {
       }
       if (this._exp !== null) {
         const e = this._exp[i];
-        if (e !== 0 && e <= this._now()) {
+        if (e !== 0 && (e < 0 || e <= this._now())) {
           this._misses++;
-          if (this._swr === 0 || e + this._swr <= this._now()) this._expire(i);
+          if (e < 0) this._purge(i);
+          else if (this._swr === 0 || e + this._swr <= this._now()) this._expire(i);
           return undefined;
         }
       }
@@ -167,7 +172,7 @@ function create(binding) {
       }
       if (this._exp !== null) {
         const e = this._exp[i];
-        if (e !== 0 && e <= this._now()) return false;
+        if (e !== 0 && (e < 0 || e <= this._now())) return false;
       }
       return true;
     }
@@ -201,7 +206,7 @@ function create(binding) {
         if (size > this._maxBytes) {
           // Larger than the whole cache: not stored (and an older value is dropped), as lru-cache.
           const old = this._map.get(key);
-          if (old !== undefined) this._removeSlot(old, true);
+          if (old !== undefined) this._drop(old);
           return;
         }
       }
@@ -210,13 +215,12 @@ function create(binding) {
         i = this._alloc();
         this._map.set(key, i);
         this._keys[i] = key;
-        if (this._map.size === 1) {
-          this._head = i; this._tail = i;
-        } else {
-          this._next[i] = this._head;
-          this._prev[this._head] = i;
-          this._head = i;
-        }
+        this._link(i);
+        if (this._index !== null) this._queue(i);
+      } else if (this._exp !== null && this._exp[i] < 0) {
+        // A tombstone of this key: revive the slot (the index forgot it: queue it again).
+        this._deadCount--;
+        this._link(i);
         if (this._index !== null) this._queue(i);
       } else {
         if (i !== this._head) this._bump(i);
@@ -249,8 +253,7 @@ function create(binding) {
       if (typeof key !== 'string') invalidKey('key', key);
       if (this._inflight.size !== 0) this._staleInflight(key);
       const i = this._map.get(key);
-      if (i === undefined) return false;
-      this._removeSlot(i, true);
+      if (i === undefined || this._drop(i)) return false;
       this._deletes++;
       return true;
     }
@@ -265,6 +268,9 @@ function create(binding) {
       this._free = [];
       this._fill = 0;
       this._bytes = 0;
+      this._size = 0;
+      this._dead = [];
+      this._deadCount = 0;
       this._tags = null;
       this._tagIndex = null;
       if (this._exp !== null) this._exp.fill(0);
@@ -276,7 +282,7 @@ function create(binding) {
     /** Live keys, most recently used first (as lru-cache's `keys()`). */
     * keys() {
       const now = this._exp !== null ? this._now() : 0;
-      let n = this._map.size;
+      let n = this._size;
       for (let i = this._head; n > 0; i = this._next[i], n--) {
         const key = this._keys[i];
         if (this._exp !== null && this._exp[i] !== 0 && this._exp[i] <= now) continue;
@@ -298,7 +304,7 @@ function create(binding) {
         evictions: this._evictions,
         expirations: this._expirations,
         invalidated: this._invalidated,
-        size: this._map.size,
+        size: this._size,
         hitRate: lookups === 0 ? 0 : this._hits / lookups,
       };
     }
@@ -313,8 +319,7 @@ function create(binding) {
       if (typeof keyOrPattern === 'string') {
         if (this._inflight.size !== 0) this._staleInflight(keyOrPattern);
         const i = this._map.get(keyOrPattern);
-        if (i === undefined) return 0;
-        this._removeSlot(i, true);
+        if (i === undefined || this._drop(i)) return 0;
         this._invalidated++;
         return 1;
       }
@@ -357,7 +362,7 @@ function create(binding) {
       let n = 0;
       for (const key of [...keys]) {
         const i = this._map.get(key);
-        if (i !== undefined) { this._removeSlot(i, true); n++; }
+        if (i !== undefined && !this._drop(i)) n++;
       }
       this._invalidated += n;
       return n;
@@ -394,13 +399,14 @@ function create(binding) {
           if (i !== this._head) this._bump(i);
           return Promise.resolve(this._vals[i]);
         }
-        if (this._swr !== 0 && e + this._swr > now) {
+        if (this._swr !== 0 && e > 0 && e + this._swr > now) {
           this._hits++;
           const stale = this._vals[i];
           if (!this._inflight.has(key)) this._compute(key, fn, ttl, tags).catch(() => {});
           return Promise.resolve(stale);
         }
-        this._expire(i);
+        if (e < 0) this._purge(i);
+        else this._expire(i);
       }
       this._misses++;
       const rec = this._inflight.get(key);
@@ -444,6 +450,10 @@ function create(binding) {
         if (i >= this._cap) this._grow();
         return i;
       }
+      if (this._deadCount !== 0) {
+        this._purgeSome(1);
+        return this._free.pop();
+      }
       // At capacity: reuse the least recently used slot.
       // The caller queues the slot's new key for the index, so the removal is not queued.
       const i = this._tail;
@@ -474,7 +484,28 @@ function create(binding) {
     _removeSlot(i, queue) {
       const key = this._keys[i];
       this._map.delete(key);
-      if (this._map.size === 0) {
+      this._unlink(i);
+      this._keys[i] = undefined;
+      this._vals[i] = undefined;
+      if (this._exp !== null) this._exp[i] = 0;
+      if (this._sizes !== null) { this._bytes -= this._sizes[i]; this._sizes[i] = 0; }
+      if (this._tags !== null && this._tags[i] !== undefined) this._untag(i, key);
+      if (queue && this._index !== null) this._queue(i);
+      this._free.push(i);
+    }
+
+    _link(i) {
+      if (++this._size === 1) {
+        this._head = i; this._tail = i;
+      } else {
+        this._next[i] = this._head;
+        this._prev[this._head] = i;
+        this._head = i;
+      }
+    }
+
+    _unlink(i) {
+      if (--this._size === 0) {
         this._head = 0; this._tail = 0;
       } else if (i === this._head) {
         this._head = this._next[i];
@@ -484,13 +515,51 @@ function create(binding) {
         this._next[this._prev[i]] = this._next[i];
         this._prev[this._next[i]] = this._prev[i];
       }
-      this._keys[i] = undefined;
+    }
+
+    /**
+     * Removes live slot i, or purges it when it is a tombstone; returns true for a tombstone
+     * (nothing live was removed).
+     */
+    _drop(i) {
+      if (this._exp !== null && this._exp[i] < 0) { this._purge(i); return true; }
+      this._removeSlot(i, true);
+      return false;
+    }
+
+    /**
+     * Pattern invalidation of slot i: out of the LRU list and its value released at once;
+     * its Map entry stays as a tombstone (exp = -1) until the slot is needed or the key is
+     * touched — a Map.delete is the one per-key cost that would otherwise dominate a large
+     * invalidation. The index already forgot the slot.
+     */
+    _kill(i) {
+      this._unlink(i);
+      if (this._exp === null) this._exp = new Float64Array(this._cap);
+      this._exp[i] = -1;
       this._vals[i] = undefined;
-      if (this._exp !== null) this._exp[i] = 0;
       if (this._sizes !== null) { this._bytes -= this._sizes[i]; this._sizes[i] = 0; }
-      if (this._tags !== null && this._tags[i] !== undefined) this._untag(i, key);
-      if (queue && this._index !== null) this._queue(i);
+      if (this._tags !== null && this._tags[i] !== undefined) this._untag(i);
+      this._dead.push(i);
+      this._deadCount++;
+    }
+
+    /** Purges tombstone i: its Map entry goes, its slot is free. */
+    _purge(i) {
+      this._map.delete(this._keys[i]);
+      this._keys[i] = undefined;
+      this._exp[i] = 0;
+      this._deadCount--;
       this._free.push(i);
+    }
+
+    /** Purges up to `n` tombstones from the queue (skipping revived or reused slots). */
+    _purgeSome(n) {
+      const dead = this._dead;
+      while (n > 0 && dead.length !== 0) {
+        const i = dead.pop();
+        if (this._exp[i] < 0) { this._purge(i); n--; }
+      }
     }
 
     _tag(i, key, tags) {
@@ -541,7 +610,7 @@ function create(binding) {
           const i = pending[s + j];
           slots[j] = i;
           const k = this._keys[i];
-          if (k === undefined) lens[j] = REMOVED;
+          if (k === undefined || (this._exp !== null && this._exp[i] < 0)) lens[j] = REMOVED;
           else { lens[j] = k.length; parts.push(k); }
         }
         this._index.apply(slots, lens, parts.join(''));
@@ -562,11 +631,16 @@ function create(binding) {
     _invalidatePattern(kind, pattern, flags, hostTest) {
       this._ensureIndex();
       // Compiles first: an unsupported pattern throws here, before anything changes.
-      const out = this._index.takeMatches(kind, pattern, flags);
+      let out = this._out || (this._out = new Uint32Array(1024));
+      const len = this._index.takeMatchesInto(kind, pattern, flags, out);
+      if (len > out.length) {
+        out = new Uint32Array(len);
+        this._index.copyResult(out);
+      }
       const n = out[0];
       let removed = n;
-      for (let j = 1; j <= n; j++) this._removeSlot(out[j], false);
-      for (let j = n + 1; j < out.length; j++) {
+      for (let j = 1; j <= n; j++) this._kill(out[j]);
+      for (let j = n + 1; j < len; j++) {
         const i = out[j];
         if (hostTest !== null && hostTest(this._keys[i])) { this._removeSlot(i, true); removed++; }
       }

@@ -21,6 +21,13 @@ export declare class CacheIndex {
    * `[count, removed slots…, slots to check with the JS RegExp…]`.
    */
   takeMatches(kind: number, pattern: string, flags: string): Uint32Array
+  /**
+   * `takeMatches` into a caller's buffer (no allocation crosses): copies what fits and
+   * returns the full length; `copyResult` gives the rest when it did not fit.
+   */
+  takeMatchesInto(kind: number, pattern: string, flags: string, out: Uint32Array): number
+  /** Copies the last `takeMatchesInto` result into `out`; returns its length. */
+  copyResult(out: Uint32Array): number
   /** Indices of the given keys (not in the index) that match a pattern. */
   matchKeys(kind: number, pattern: string, flags: string, lens: Uint32Array, keys: string): Uint32Array
 }

@@ -55,6 +55,11 @@ impl Glob {
 
     /// [`Glob::is_match`] reusing a scratch buffer (for scans over many keys).
     pub fn is_match_buf(&self, key: &str, buf: &mut Vec<u32>) -> bool {
+        if key.is_ascii() {
+            // One byte per character: match the bytes directly, no decoding.
+            let mut skip = false;
+            return match_impl(&self.pat, 0, key.as_bytes(), 0, false, &mut skip, 0);
+        }
         buf.clear();
         buf.extend(key.chars().map(|c| c as u32));
         string_match(&self.pat, buf, false)
@@ -76,18 +81,18 @@ fn lower(c: u32) -> u32 {
 }
 
 /// The C code walks NUL-terminated buffers; reading past the end yields 0 here.
-fn at(s: &[u32], i: isize) -> u32 {
+fn at<T: Copy + Into<u32>>(s: &[T], i: isize) -> u32 {
     if i >= 0 && (i as usize) < s.len() {
-        s[i as usize]
+        s[i as usize].into()
     } else {
         0
     }
 }
 
-fn match_impl(
+fn match_impl<T: Copy + Into<u32>>(
     pat: &[u32],
     mut p: isize,
-    s: &[u32],
+    s: &[T],
     mut si: isize,
     nocase: bool,
     skip_longer: &mut bool,

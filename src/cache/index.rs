@@ -150,6 +150,12 @@ impl<'r> Cursor<'r> {
 }
 
 impl Run {
+    const EMPTY: Run = Run {
+        data: Vec::new(),
+        blocks: Vec::new(),
+        len: 0,
+    };
+
     /// The first key of block `b` (stored whole).
     fn block_head(&self, b: usize) -> &[u8] {
         let mut pos = self.blocks[b] as usize;
@@ -334,12 +340,14 @@ impl KeyIndex {
     fn visit_prefix(
         &mut self,
         prefix: &str,
+        main: bool,
         mut f: impl FnMut(&str) -> Visit,
     ) -> (Vec<u32>, Vec<u32>) {
         let p = prefix.as_bytes();
         let (mut removed, mut other) = (Vec::new(), Vec::new());
         let state = &self.state;
-        self.main.scan_from(p, |k, slot| {
+        let run = if main { &self.main } else { &Run::EMPTY };
+        run.scan_from(p, |k, slot| {
             if !k.starts_with(p) {
                 return false;
             }
@@ -381,20 +389,93 @@ impl KeyIndex {
     /// keys with that prefix) — or one pass over all keys when there is no prefix.
     pub fn take_matches(&mut self, pattern: &Pattern) -> Matches {
         let mut buf = Vec::new();
-        let (removed, host_check) = self.visit_prefix(pattern.literal_prefix(), |key| {
-            if pattern.needs_host_check(key) {
-                Visit::Other
-            } else if pattern.is_match_buf(key, &mut buf) {
-                Visit::Remove
-            } else {
-                Visit::Keep
+        // An unanchored regex that cannot match a line feed runs once per chunk of keys
+        // joined by '\n' instead of once per key (no match can span two keys).
+        let joined = match pattern.line_safe_regex() {
+            Some(re) if pattern.literal_prefix().is_empty() => Some(self.scan_main_joined(re)),
+            _ => None,
+        };
+        let (mut removed, mut host_check) =
+            self.visit_prefix(pattern.literal_prefix(), joined.is_none(), |key| {
+                if pattern.needs_host_check(key) {
+                    Visit::Other
+                } else if pattern.is_match_buf(key, &mut buf) {
+                    Visit::Remove
+                } else {
+                    Visit::Keep
+                }
+            });
+        if let Some((r, h)) = joined {
+            for &slot in &r {
+                self.state[slot as usize] = EMPTY;
+                self.live -= 1;
             }
-        });
+            removed.extend(r);
+            host_check.extend(h);
+        }
         self.maybe_compact();
         Matches {
             removed,
             host_check,
         }
+    }
+
+    /// The main run's current keys matched by a line-safe `re`, searched chunk by chunk in
+    /// one haystack (keys joined by '\n'); keys the host must check are returned apart.
+    /// Does not change the state (the caller removes the matches).
+    fn scan_main_joined(&self, re: &regex::Regex) -> (Vec<u32>, Vec<u32>) {
+        const CHUNK: usize = 4096;
+        let (mut removed, mut host) = (Vec::new(), Vec::new());
+        let mut hay = String::with_capacity(CHUNK * 32);
+        let mut starts: Vec<usize> = Vec::with_capacity(CHUNK + 1);
+        let mut slots: Vec<u32> = Vec::with_capacity(CHUNK);
+        let mut flush = |hay: &mut String, starts: &mut Vec<usize>, slots: &mut Vec<u32>| {
+            let n = slots.len();
+            starts.push(hay.len() + 1);
+            let special = hay.bytes().any(|b| b >= 0xEF);
+            let is_host = |k: usize, hay: &str, starts: &[usize]| {
+                special && super::js_regex::needs_host_check(&hay[starts[k]..starts[k + 1] - 1])
+            };
+            let mut pos = 0;
+            while pos <= hay.len() {
+                let Some(m) = re.find_at(hay, pos) else { break };
+                let k = starts.partition_point(|&s| s <= m.start()) - 1;
+                if k >= n {
+                    break;
+                }
+                if !is_host(k, hay, starts) && self.state[slots[k] as usize] == IN_MAIN {
+                    removed.push(slots[k]);
+                }
+                pos = starts[k + 1];
+            }
+            if special {
+                for k in 0..n {
+                    if is_host(k, hay, starts) && self.state[slots[k] as usize] == IN_MAIN {
+                        host.push(slots[k]);
+                    }
+                }
+            }
+            hay.clear();
+            starts.clear();
+            slots.clear();
+        };
+        self.main.scan_from(&[], |k, slot| {
+            if !slots.is_empty() {
+                hay.push('\n');
+            }
+            starts.push(hay.len());
+            // SAFETY: keys in the run are whole UTF-8 strings (see `visit_prefix`).
+            hay.push_str(unsafe { std::str::from_utf8_unchecked(k) });
+            slots.push(slot);
+            if slots.len() == CHUNK {
+                flush(&mut hay, &mut starts, &mut slots);
+            }
+            true
+        });
+        if !slots.is_empty() {
+            flush(&mut hay, &mut starts, &mut slots);
+        }
+        (removed, host)
     }
 
     /// The current keys in key order (for tests and debugging).
@@ -460,7 +541,33 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn joined_scan_equals_per_key_matching(
+            keys in proptest::collection::btree_set("[ab:1\n é😀_-]{0,6}", 0..60),
+            pat in proptest::sample::select(vec![
+                "a", "b:", "\\ba", "a\\b", "\\Bb", "a.b", "[^a]", "\\d+", "\\w:", "(a|1)b*", "", "x*", "é", "[^\\n]{3}",
+            ]),
+            flags in proptest::sample::select(vec!["", "i", "u", "iu", "s"]),
+            floor in 1usize..8,
+        ) {
+            let Ok(p) = Pattern::js_regex(pat, flags) else { return Ok(()); };
+            let mut ix = KeyIndex::with_rebuild_floor(floor);
+            let keys: Vec<String> = keys.into_iter().collect();
+            ix.apply(keys.iter().enumerate().map(|(i, k)| (i as u32, Some(k.as_str()))));
+            let m = ix.take_matches(&p);
+            let mut got = m.removed.clone();
+            got.sort();
+            let mut host = m.host_check.clone();
+            host.sort();
+            let want: Vec<u32> = keys.iter().enumerate()
+                .filter(|(_, k)| !p.needs_host_check(k) && p.is_match(k)).map(|(i, _)| i as u32).collect();
+            let want_host: Vec<u32> = keys.iter().enumerate()
+                .filter(|(_, k)| p.needs_host_check(k)).map(|(i, _)| i as u32).collect();
+            prop_assert_eq!(got, want);
+            prop_assert_eq!(host, want_host);
+        }
+
         #[test]
         fn index_equals_a_reference_map(
             ops in proptest::collection::vec((0u32..64, proptest::option::of("[ab:é]{0,6}"), 0u8..8), 1..300),

@@ -52,6 +52,7 @@ pub const REMOVED: u32 = u32::MAX;
 pub struct CacheIndex {
     index: KeyIndex,
     patterns: HashMap<(PatternKind, String, String), Pattern>,
+    result: Vec<u32>,
 }
 
 impl CacheIndex {
@@ -60,6 +61,7 @@ impl CacheIndex {
         CacheIndex {
             index: KeyIndex::new(),
             patterns: HashMap::new(),
+            result: Vec::new(),
         }
     }
 
@@ -101,15 +103,7 @@ impl CacheIndex {
 
     /// Compiles (or reuses) a pattern.
     pub fn pattern(&mut self, kind: PatternKind, pattern: &str, flags: &str) -> Result<&Pattern> {
-        let key = (kind, pattern.to_string(), flags.to_string());
-        if !self.patterns.contains_key(&key) {
-            let compiled = Pattern::compile(kind, pattern, flags)?;
-            if self.patterns.len() >= PATTERN_CACHE {
-                self.patterns.clear();
-            }
-            self.patterns.insert(key.clone(), compiled);
-        }
-        Ok(&self.patterns[&key])
+        compiled(&mut self.patterns, kind, pattern, flags)
     }
 
     /// Removes the keys matching the pattern. Returns `[removed count, removed slots…,
@@ -120,13 +114,39 @@ impl CacheIndex {
         pattern: &str,
         flags: &str,
     ) -> Result<Vec<u32>> {
-        let compiled = self.pattern(kind, pattern, flags)?.clone();
-        let m = self.index.take_matches(&compiled);
+        let p = compiled(&mut self.patterns, kind, pattern, flags)?;
+        let m = self.index.take_matches(p);
         let mut out = Vec::with_capacity(1 + m.removed.len() + m.host_check.len());
         out.push(m.removed.len() as u32);
         out.extend_from_slice(&m.removed);
         out.extend_from_slice(&m.host_check);
         Ok(out)
+    }
+
+    /// [`CacheIndex::take_matches`] into a caller buffer (no allocation crosses the
+    /// boundary): copies as much of the result as fits into `out` and returns its full
+    /// length; when that is larger than `out`, [`CacheIndex::copy_result`] gives it whole.
+    pub fn take_matches_into(
+        &mut self,
+        kind: PatternKind,
+        pattern: &str,
+        flags: &str,
+        out: &mut [u32],
+    ) -> Result<u32> {
+        self.result = self.take_matches(kind, pattern, flags)?;
+        let n = self.result.len().min(out.len());
+        out[..n].copy_from_slice(&self.result[..n]);
+        Ok(self.result.len() as u32)
+    }
+
+    /// Copies the last [`CacheIndex::take_matches_into`] result into `out` (as much as
+    /// fits) and returns its length.
+    pub fn copy_result(&mut self, out: &mut [u32]) -> u32 {
+        let n = self.result.len().min(out.len());
+        out[..n].copy_from_slice(&self.result[..n]);
+        let len = self.result.len() as u32;
+        self.result = Vec::new();
+        len
     }
 
     /// Indices of the given keys (UTF-16 lengths + concatenation, as in
@@ -152,6 +172,24 @@ impl CacheIndex {
             .map(|(i, _)| i as u32)
             .collect())
     }
+}
+
+/// Looks a pattern up in the per-index cache, compiling it on first use.
+fn compiled<'p>(
+    patterns: &'p mut HashMap<(PatternKind, String, String), Pattern>,
+    kind: PatternKind,
+    pattern: &str,
+    flags: &str,
+) -> Result<&'p Pattern> {
+    let key = (kind, pattern.to_string(), flags.to_string());
+    if !patterns.contains_key(&key) {
+        let compiled = Pattern::compile(kind, pattern, flags)?;
+        if patterns.len() >= PATTERN_CACHE {
+            patterns.clear();
+        }
+        patterns.insert(key.clone(), compiled);
+    }
+    Ok(&patterns[&key])
 }
 
 /// Splits `keys` into consecutive pieces of `lens[i]` UTF-16 code units (`REMOVED` → None).

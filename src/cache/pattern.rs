@@ -36,8 +36,6 @@ enum Matcher {
     /// Every key with the prefix matches.
     PrefixOnly,
     /// An unanchored pure literal (`/item:42/`): a substring search, no regex call per key.
-    /// Short keys use a direct byte search (no searcher set-up per key); long keys the regex.
-    Contains(String, regex::Regex),
     Regex(regex::Regex),
     Glob(Glob),
 }
@@ -47,6 +45,8 @@ enum Matcher {
 pub struct Pattern {
     prefix: String,
     matcher: Matcher,
+    /// The regex can never match a '\n' nor needs \A/\z: it may run over keys joined by '\n'.
+    line_safe: bool,
 }
 
 impl Pattern {
@@ -64,6 +64,7 @@ impl Pattern {
         Pattern {
             prefix: prefix.to_string(),
             matcher: Matcher::PrefixOnly,
+            line_safe: false,
         }
     }
 
@@ -78,6 +79,7 @@ impl Pattern {
             } else {
                 Matcher::Glob(g)
             },
+            line_safe: false,
         }
     }
 
@@ -106,12 +108,13 @@ impl Pattern {
                         "pattern /{source}/{flags}: not supported by the linear-time engine ({e})"
                     ))
                 })?;
-            match pure_literal(&hir) {
-                Some(lit) if !lit.is_empty() => Matcher::Contains(lit, re),
-                _ => Matcher::Regex(re),
-            }
+            Matcher::Regex(re)
         };
-        Ok(Pattern { prefix, matcher })
+        Ok(Pattern {
+            prefix,
+            line_safe: line_safe(&hir),
+            matcher,
+        })
     }
 
     /// The literal prefix every matching key starts with ("" when none is known).
@@ -119,11 +122,18 @@ impl Pattern {
         &self.prefix
     }
 
+    /// The regex, when it can run over many keys joined by '\n' at once.
+    pub fn line_safe_regex(&self) -> Option<&regex::Regex> {
+        match &self.matcher {
+            Matcher::Regex(re) if self.line_safe => Some(re),
+            _ => None,
+        }
+    }
+
     /// Whether this is a regex whose answer for `key` must come from the host's `RegExp`
     /// (see [`js_regex::needs_host_check`]).
     pub fn needs_host_check(&self, key: &str) -> bool {
-        matches!(self.matcher, Matcher::Regex(_) | Matcher::Contains(..))
-            && js_regex::needs_host_check(key)
+        matches!(self.matcher, Matcher::Regex(_)) && js_regex::needs_host_check(key)
     }
 
     /// Whether `key` matches.
@@ -139,25 +149,31 @@ impl Pattern {
         }
         match &self.matcher {
             Matcher::PrefixOnly => true,
-            Matcher::Contains(lit, re) => {
-                if key.len() <= 256 {
-                    let (k, l) = (key.as_bytes(), lit.as_bytes());
-                    k.windows(l.len()).any(|w| w[0] == l[0] && w == l)
-                } else {
-                    re.is_match(key)
-                }
-            }
             Matcher::Regex(re) => re.is_match(key),
             Matcher::Glob(g) => g.is_match_buf(key, buf),
         }
     }
 }
 
-/// The pattern is one literal string and nothing else (no anchors, no classes).
-fn pure_literal(hir: &Hir) -> Option<String> {
-    match hir.kind() {
-        HirKind::Literal(lit) => String::from_utf8(lit.0.to_vec()).ok(),
-        _ => None,
+/// Whether no part of the pattern can match '\n' and the only assertions are ASCII word
+/// boundaries (a '\n' between keys then acts as the start/end of each key).
+fn line_safe(h: &Hir) -> bool {
+    use regex_syntax::hir::Class;
+    match h.kind() {
+        HirKind::Empty => true,
+        HirKind::Literal(l) => !l.0.contains(&b'\n'),
+        HirKind::Class(Class::Unicode(c)) => !c
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= '\n' && '\n' <= r.end()),
+        HirKind::Class(Class::Bytes(c)) => !c
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+        HirKind::Look(l) => matches!(l, Look::WordAscii | Look::WordAsciiNegate),
+        HirKind::Repetition(r) => line_safe(&r.sub),
+        HirKind::Capture(c) => line_safe(&c.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().all(line_safe),
     }
 }
 
@@ -207,7 +223,19 @@ mod tests {
         assert_eq!(p.literal_prefix(), "");
         assert!(p.is_match("x vagonsales:list"));
         let p = Pattern::js_regex("item:42", "").unwrap();
-        assert!(matches!(p.matcher, Matcher::Contains(..)));
         assert!(p.is_match("client:1:item:42") && !p.is_match("item:4"));
+        assert!(p.line_safe_regex().is_some());
+        assert!(Pattern::js_regex("a$", "")
+            .unwrap()
+            .line_safe_regex()
+            .is_none());
+        assert!(Pattern::js_regex(r"a\s", "")
+            .unwrap()
+            .line_safe_regex()
+            .is_none());
+        assert!(Pattern::js_regex(r"\ba.b", "")
+            .unwrap()
+            .line_safe_regex()
+            .is_some());
     }
 }

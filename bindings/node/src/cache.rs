@@ -64,6 +64,32 @@ impl CacheIndex {
         })
     }
 
+    /// `takeMatches` into a caller's buffer (no allocation crosses): copies what fits and
+    /// returns the full length; `copyResult` gives the rest when it did not fit.
+    #[napi]
+    pub fn take_matches_into(
+        &mut self,
+        kind: u32,
+        pattern: String,
+        flags: String,
+        mut out: Uint32Array,
+    ) -> Result<u32> {
+        // SAFETY: the call runs synchronously on the JS thread; nothing else touches the
+        // buffer while Rust writes into it.
+        let out = unsafe { out.as_mut() };
+        call(|| {
+            let kind = PatternKind::from_code(kind)?;
+            self.inner.take_matches_into(kind, &pattern, &flags, out)
+        })
+    }
+
+    /// Copies the last `takeMatchesInto` result into `out`; returns its length.
+    #[napi]
+    pub fn copy_result(&mut self, mut out: Uint32Array) -> u32 {
+        // SAFETY: as in `take_matches_into`.
+        self.inner.copy_result(unsafe { out.as_mut() })
+    }
+
     /// Indices of the given keys (not in the index) that match a pattern.
     #[napi]
     pub fn match_keys(

@@ -54,6 +54,28 @@ impl CacheIndex {
         })
     }
 
+    /// `takeMatches` into a caller's buffer (no allocation crosses): copies what fits and
+    /// returns the full length; `copyResult` gives the rest when it did not fit.
+    #[wasm_bindgen(js_name = "takeMatchesInto")]
+    pub fn take_matches_into(
+        &mut self,
+        kind: u32,
+        pattern: &str,
+        flags: &str,
+        out: &mut [u32],
+    ) -> Result<u32> {
+        call(|| {
+            let kind = PatternKind::from_code(kind)?;
+            self.inner.take_matches_into(kind, pattern, flags, out)
+        })
+    }
+
+    /// Copies the last `takeMatchesInto` result into `out`; returns its length.
+    #[wasm_bindgen(js_name = "copyResult")]
+    pub fn copy_result(&mut self, out: &mut [u32]) -> u32 {
+        self.inner.copy_result(out)
+    }
+
     /// Indices of the given keys (not in the index) that match a pattern.
     #[wasm_bindgen(js_name = "matchKeys")]
     pub fn match_keys(
