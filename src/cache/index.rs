@@ -449,9 +449,9 @@ impl KeyIndex {
                 pos = starts[k + 1];
             }
             if special {
-                for k in 0..n {
-                    if is_host(k, hay, starts) && self.state[slots[k] as usize] == IN_MAIN {
-                        host.push(slots[k]);
+                for (k, &slot) in slots.iter().enumerate() {
+                    if is_host(k, hay, starts) && self.state[slot as usize] == IN_MAIN {
+                        host.push(slot);
                     }
                 }
             }
