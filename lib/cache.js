@@ -116,7 +116,8 @@ function create(binding) {
       this._tags = null; // slot → tags, once tags are used
       this._tagIndex = null; // tag → Set of keys
       this._bytes = 0;
-      this._size = 0; // live entries (the Map also holds tombstones until purged)
+      this._size = 0; // live entries (the Map and the list also hold tombstones until purged)
+      this._listLen = 0; // entries in the recency list, tombstones included
       this._dead = []; // tombstoned slots (exp = -1), purged lazily
       this._deadCount = 0;
       this._out = null; // result buffer for the index
@@ -216,11 +217,13 @@ function create(binding) {
         this._map.set(key, i);
         this._keys[i] = key;
         this._link(i);
+        this._size++;
         if (this._index !== null) this._queue(i);
       } else if (this._exp !== null && this._exp[i] < 0) {
         // A tombstone of this key: revive the slot (the index forgot it: queue it again).
-        this._deadCount--;
-        this._link(i);
+        if (--this._deadCount === 0) this._dead.length = 0;
+        this._size++;
+        if (i !== this._head) this._bump(i);
         if (this._index !== null) this._queue(i);
       } else {
         if (i !== this._head) this._bump(i);
@@ -239,8 +242,13 @@ function create(binding) {
         this._bytes += size - this._sizes[i];
         this._sizes[i] = size;
         while (this._bytes > this._maxBytes && this._tail !== i) {
-          this._evictions++;
-          this._removeSlot(this._tail, true);
+          const t = this._tail;
+          if (this._exp !== null && this._exp[t] < 0) {
+            this._purge(t);
+          } else {
+            this._evictions++;
+            this._removeSlot(t, true);
+          }
         }
       }
     }
@@ -269,6 +277,7 @@ function create(binding) {
       this._fill = 0;
       this._bytes = 0;
       this._size = 0;
+      this._listLen = 0;
       this._dead = [];
       this._deadCount = 0;
       this._tags = null;
@@ -282,10 +291,10 @@ function create(binding) {
     /** Live keys, most recently used first (as lru-cache's `keys()`). */
     * keys() {
       const now = this._exp !== null ? this._now() : 0;
-      let n = this._size;
+      let n = this._listLen;
       for (let i = this._head; n > 0; i = this._next[i], n--) {
         const key = this._keys[i];
-        if (this._exp !== null && this._exp[i] !== 0 && this._exp[i] <= now) continue;
+        if (this._exp !== null && this._exp[i] !== 0 && (this._exp[i] < 0 || this._exp[i] <= now)) continue;
         yield key;
       }
     }
@@ -485,6 +494,7 @@ function create(binding) {
       const key = this._keys[i];
       this._map.delete(key);
       this._unlink(i);
+      this._size--;
       this._keys[i] = undefined;
       this._vals[i] = undefined;
       if (this._exp !== null) this._exp[i] = 0;
@@ -495,7 +505,7 @@ function create(binding) {
     }
 
     _link(i) {
-      if (++this._size === 1) {
+      if (++this._listLen === 1) {
         this._head = i; this._tail = i;
       } else {
         this._next[i] = this._head;
@@ -505,7 +515,7 @@ function create(binding) {
     }
 
     _unlink(i) {
-      if (--this._size === 0) {
+      if (--this._listLen === 0) {
         this._head = 0; this._tail = 0;
       } else if (i === this._head) {
         this._head = this._next[i];
@@ -528,13 +538,13 @@ function create(binding) {
     }
 
     /**
-     * Pattern invalidation of slot i: out of the LRU list and its value released at once;
-     * its Map entry stays as a tombstone (exp = -1) until the slot is needed or the key is
-     * touched — a Map.delete is the one per-key cost that would otherwise dominate a large
-     * invalidation. The index already forgot the slot.
+     * Pattern invalidation of slot i: its value is released at once; its Map entry and list
+     * node stay as a tombstone (exp = -1) until the slot is needed, reaches the LRU tail or
+     * the key is touched — Map.delete and unlinking (random memory accesses) are the per-key
+     * costs that would otherwise dominate a large invalidation. The index forgot the slot.
      */
     _kill(i) {
-      this._unlink(i);
+      this._size--;
       if (this._exp === null) this._exp = new Float64Array(this._cap);
       this._exp[i] = -1;
       this._vals[i] = undefined;
@@ -542,14 +552,19 @@ function create(binding) {
       if (this._tags !== null && this._tags[i] !== undefined) this._untag(i);
       this._dead.push(i);
       this._deadCount++;
+      if (this._dead.length > 2 * this._deadCount + 1024) {
+        // Drop queue entries of slots revived since (their exp is no longer -1).
+        this._dead = this._dead.filter((d) => this._exp[d] < 0);
+      }
     }
 
     /** Purges tombstone i: its Map entry goes, its slot is free. */
     _purge(i) {
+      this._unlink(i);
       this._map.delete(this._keys[i]);
       this._keys[i] = undefined;
       this._exp[i] = 0;
-      this._deadCount--;
+      if (--this._deadCount === 0) this._dead.length = 0;
       this._free.push(i);
     }
 
