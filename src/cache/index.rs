@@ -389,10 +389,15 @@ impl KeyIndex {
     /// keys with that prefix) — or one pass over all keys when there is no prefix.
     pub fn take_matches(&mut self, pattern: &Pattern) -> Matches {
         let mut buf = Vec::new();
-        // An unanchored regex that cannot match a line feed runs once per chunk of keys
-        // joined by '\n' instead of once per key (no match can span two keys).
+        // A regex that cannot match a line feed runs once per chunk of keys joined by '\n'
+        // (anchors as line anchors) instead of once per key: no match can span two keys.
+        // Only without a literal prefix: inside a prefix range most keys tend to match, and
+        // one search per match costs more than one match per key (measured: 111k matches
+        // 7 ms per key vs 20 ms joined).
         let joined = match pattern.line_safe_regex() {
-            Some(re) if pattern.literal_prefix().is_empty() => Some(self.scan_main_joined(re)),
+            Some(re) if pattern.literal_prefix().is_empty() => {
+                Some(self.scan_main_joined(re, pattern))
+            }
             _ => None,
         };
         let (mut removed, mut host_check) =
@@ -423,59 +428,49 @@ impl KeyIndex {
     /// The main run's current keys matched by a line-safe `re`, searched chunk by chunk in
     /// one haystack (keys joined by '\n'); keys the host must check are returned apart.
     /// Does not change the state (the caller removes the matches).
-    fn scan_main_joined(&self, re: &regex::Regex) -> (Vec<u32>, Vec<u32>) {
+    fn scan_main_joined(&self, re: &regex::Regex, pattern: &Pattern) -> (Vec<u32>, Vec<u32>) {
         const CHUNK: usize = 4096;
-        let (mut removed, mut host) = (Vec::new(), Vec::new());
-        let mut hay = String::with_capacity(CHUNK * 32);
-        let mut starts: Vec<usize> = Vec::with_capacity(CHUNK + 1);
-        let mut slots: Vec<u32> = Vec::with_capacity(CHUNK);
-        let mut flush = |hay: &mut String, starts: &mut Vec<usize>, slots: &mut Vec<u32>| {
-            let n = slots.len();
-            starts.push(hay.len() + 1);
-            let special = hay.bytes().any(|b| b >= 0xEF);
-            let is_host = |k: usize, hay: &str, starts: &[usize]| {
-                special && super::js_regex::needs_host_check(&hay[starts[k]..starts[k + 1] - 1])
-            };
-            let mut pos = 0;
-            while pos <= hay.len() {
-                let Some(m) = re.find_at(hay, pos) else { break };
-                let k = starts.partition_point(|&s| s <= m.start()) - 1;
-                if k >= n {
-                    break;
-                }
-                if !is_host(k, hay, starts) && self.state[slots[k] as usize] == IN_MAIN {
-                    removed.push(slots[k]);
-                }
-                pos = starts[k + 1];
+        let prefix = pattern.literal_prefix().as_bytes();
+        let mut out = Joined {
+            removed: Vec::new(),
+            host: Vec::new(),
+            hay: String::with_capacity(CHUNK * 32),
+            starts: Vec::with_capacity(CHUNK + 1),
+            slots: Vec::with_capacity(CHUNK),
+        };
+        let state = &self.state;
+        self.main.scan_from(prefix, |k, slot| {
+            if !k.starts_with(prefix) {
+                return false;
             }
-            if special {
-                for (k, &slot) in slots.iter().enumerate() {
-                    if is_host(k, hay, starts) && self.state[slot as usize] == IN_MAIN {
-                        host.push(slot);
+            // SAFETY: keys in the run are whole UTF-8 strings (see `visit_prefix`).
+            let key = unsafe { std::str::from_utf8_unchecked(k) };
+            if k.contains(&b'\n') {
+                // A key with its own line feed would split: decide it on its own.
+                if state[slot as usize] == IN_MAIN {
+                    if pattern.needs_host_check(key) {
+                        out.host.push(slot);
+                    } else if pattern.is_match(key) {
+                        out.removed.push(slot);
                     }
                 }
+                return true;
             }
-            hay.clear();
-            starts.clear();
-            slots.clear();
-        };
-        self.main.scan_from(&[], |k, slot| {
-            if !slots.is_empty() {
-                hay.push('\n');
+            if !out.slots.is_empty() {
+                out.hay.push('\n');
             }
-            starts.push(hay.len());
-            // SAFETY: keys in the run are whole UTF-8 strings (see `visit_prefix`).
-            hay.push_str(unsafe { std::str::from_utf8_unchecked(k) });
-            slots.push(slot);
-            if slots.len() == CHUNK {
-                flush(&mut hay, &mut starts, &mut slots);
+            out.starts.push(out.hay.len());
+            out.hay.push_str(key);
+            out.slots.push(slot);
+            if out.slots.len() == CHUNK {
+                out.search(re, state);
             }
             true
         });
-        if !slots.is_empty() {
-            flush(&mut hay, &mut starts, &mut slots);
+        if !out.slots.is_empty() {
+            out.search(re, state);
         }
-        (removed, host)
+        (out.removed, out.host)
     }
 
     /// The current keys in key order (for tests and debugging).
@@ -500,6 +495,51 @@ impl KeyIndex {
     #[cfg(test)]
     fn check_current(&self, slot: u32) -> bool {
         self.state.get(slot as usize).is_some_and(|g| *g != EMPTY)
+    }
+}
+
+/// A chunk of keys joined by '\n' and what the joined search found so far.
+struct Joined {
+    removed: Vec<u32>,
+    host: Vec<u32>,
+    hay: String,
+    starts: Vec<usize>,
+    slots: Vec<u32>,
+}
+
+impl Joined {
+    /// Runs `re` over the chunk: each match lies inside one key (the regex cannot match the
+    /// '\n' between keys); after a match the search resumes at the next key.
+    fn search(&mut self, re: &regex::Regex, state: &[u32]) {
+        let n = self.slots.len();
+        self.starts.push(self.hay.len() + 1);
+        let (hay, starts, slots) = (&self.hay, &self.starts, &self.slots);
+        let special = !hay.is_ascii() && hay.bytes().any(|b| b >= 0xEF);
+        let is_host = |k: usize| {
+            special && super::js_regex::needs_host_check(&hay[starts[k]..starts[k + 1] - 1])
+        };
+        let mut pos = 0;
+        while pos <= hay.len() {
+            let Some(m) = re.find_at(hay, pos) else { break };
+            let k = starts.partition_point(|&s| s <= m.start()) - 1;
+            if k >= n {
+                break;
+            }
+            if !is_host(k) && state[slots[k] as usize] == IN_MAIN {
+                self.removed.push(slots[k]);
+            }
+            pos = starts[k + 1];
+        }
+        if special {
+            for (k, &slot) in slots.iter().enumerate() {
+                if is_host(k) && state[slot as usize] == IN_MAIN {
+                    self.host.push(slot);
+                }
+            }
+        }
+        self.hay.clear();
+        self.starts.clear();
+        self.slots.clear();
     }
 }
 
@@ -546,7 +586,7 @@ mod tests {
         fn joined_scan_equals_per_key_matching(
             keys in proptest::collection::btree_set("[ab:1\n é😀_-]{0,6}", 0..60),
             pat in proptest::sample::select(vec![
-                "a", "b:", "\\ba", "a\\b", "\\Bb", "a.b", "[^a]", "\\d+", "\\w:", "(a|1)b*", "", "x*", "é", "[^\\n]{3}",
+                "a", "b:", "^a", "^a:1*$", "b$", "^(a|b)", "\\ba", "a\\b", "\\Bb", "a.b", "[^a]", "\\d+", "\\w:", "(a|1)b*", "", "x*", "é", "[^\\n]{3}",
             ]),
             flags in proptest::sample::select(vec!["", "i", "u", "iu", "s"]),
             floor in 1usize..8,
@@ -563,7 +603,7 @@ mod tests {
             let want: Vec<u32> = keys.iter().enumerate()
                 .filter(|(_, k)| !p.needs_host_check(k) && p.is_match(k)).map(|(i, _)| i as u32).collect();
             let want_host: Vec<u32> = keys.iter().enumerate()
-                .filter(|(_, k)| p.needs_host_check(k)).map(|(i, _)| i as u32).collect();
+                .filter(|(_, k)| k.starts_with(p.literal_prefix()) && p.needs_host_check(k)).map(|(i, _)| i as u32).collect();
             prop_assert_eq!(got, want);
             prop_assert_eq!(host, want_host);
         }

@@ -45,8 +45,9 @@ enum Matcher {
 pub struct Pattern {
     prefix: String,
     matcher: Matcher,
-    /// The regex can never match a '\n' nor needs \A/\z: it may run over keys joined by '\n'.
-    line_safe: bool,
+    /// The same regex for keys joined by '\n' (`\A`/`\z` → `(?m:^)`/`(?m:$)`), when no part
+    /// of it can match a '\n': then it may run over many keys at once.
+    joined: Option<regex::Regex>,
 }
 
 impl Pattern {
@@ -64,7 +65,7 @@ impl Pattern {
         Pattern {
             prefix: prefix.to_string(),
             matcher: Matcher::PrefixOnly,
-            line_safe: false,
+            joined: None,
         }
     }
 
@@ -79,7 +80,7 @@ impl Pattern {
             } else {
                 Matcher::Glob(g)
             },
-            line_safe: false,
+            joined: None,
         }
     }
 
@@ -110,9 +111,18 @@ impl Pattern {
                 })?;
             Matcher::Regex(re)
         };
+        let joined = if line_safe(&hir) {
+            let multi = translated.replace(r"\A", "(?m:^)").replace(r"\z", "(?m:$)");
+            regex::RegexBuilder::new(&multi)
+                .size_limit(32 << 20)
+                .build()
+                .ok()
+        } else {
+            None
+        };
         Ok(Pattern {
             prefix,
-            line_safe: line_safe(&hir),
+            joined,
             matcher,
         })
     }
@@ -125,7 +135,7 @@ impl Pattern {
     /// The regex, when it can run over many keys joined by '\n' at once.
     pub fn line_safe_regex(&self) -> Option<&regex::Regex> {
         match &self.matcher {
-            Matcher::Regex(re) if self.line_safe => Some(re),
+            Matcher::Regex(_) => self.joined.as_ref(),
             _ => None,
         }
     }
@@ -155,8 +165,8 @@ impl Pattern {
     }
 }
 
-/// Whether no part of the pattern can match '\n' and the only assertions are ASCII word
-/// boundaries (a '\n' between keys then acts as the start/end of each key).
+/// Whether no part of the pattern can match '\n' and the only assertions are start/end and
+/// ASCII word boundaries (a '\n' between keys then acts as the start/end of each key).
 fn line_safe(h: &Hir) -> bool {
     use regex_syntax::hir::Class;
     match h.kind() {
@@ -170,7 +180,12 @@ fn line_safe(h: &Hir) -> bool {
             .ranges()
             .iter()
             .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
-        HirKind::Look(l) => matches!(l, Look::WordAscii | Look::WordAsciiNegate),
+        // \A and \z become line anchors; ASCII word boundaries see '\n' as a non-word byte,
+        // like the start/end of a key.
+        HirKind::Look(l) => matches!(
+            l,
+            Look::WordAscii | Look::WordAsciiNegate | Look::Start | Look::End
+        ),
         HirKind::Repetition(r) => line_safe(&r.sub),
         HirKind::Capture(c) => line_safe(&c.sub),
         HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().all(line_safe),
@@ -226,6 +241,10 @@ mod tests {
         assert!(p.is_match("client:1:item:42") && !p.is_match("item:4"));
         assert!(p.line_safe_regex().is_some());
         assert!(Pattern::js_regex("a$", "")
+            .unwrap()
+            .line_safe_regex()
+            .is_some());
+        assert!(Pattern::js_regex("a$", "m")
             .unwrap()
             .line_safe_regex()
             .is_none());
