@@ -3,7 +3,7 @@
 //! pass in Rust.
 //!
 //! Layout (an LSM in miniature, chosen for bytes per entry):
-//! - `main`: an immutable run sorted by key, front-coded in blocks of [`BLOCK`] entries
+//! - `main`: an immutable run sorted by key, front-coded in blocks of `BLOCK` (16) entries
 //!   (each entry stores only the bytes that differ from the previous key, then its slot),
 //!   so cache keys that share long prefixes (`client:1234:item:…`) cost a few bytes each.
 //! - `delta`: a `BTreeMap` of keys written since the last rebuild.

@@ -85,7 +85,7 @@ impl Pattern {
     }
 
     /// A JS RegExp given as `source` and `flags`, with JS semantics (see
-    /// [`js_regex`](super::js_regex)); unsupported constructs → `PatternUnsupported`.
+    /// [`super::js_regex`]); unsupported constructs → `PatternUnsupported`.
     pub fn js_regex(source: &str, flags: &str) -> Result<Pattern> {
         let f = Flags::parse(flags)?;
         let translated = js_regex::translate(source, f)?;
