@@ -40,6 +40,11 @@ pub struct KeyIndex {
     delta: BTreeMap<(Box<str>, u32), u32>,
     live: usize,
     floor: usize,
+    /// slot → its position in `main` (meaningful while `state[slot] == IN_MAIN`).
+    main_pos: Vec<u32>,
+    /// One bit per `main` position: the entry is stale. Checked in key order, so a scan
+    /// reads it sequentially instead of `state` at random slots.
+    main_dead: Vec<u64>,
 }
 
 #[derive(Debug, Default)]
@@ -164,9 +169,9 @@ impl Run {
         &self.data[pos..pos + n]
     }
 
-    /// Calls `f(key, slot)` for entries in key order, starting at the first block that can
-    /// hold keys ≥ `from`; `f` returns false to stop.
-    fn scan_from(&self, from: &[u8], mut f: impl FnMut(&[u8], u32) -> bool) {
+    /// Calls `f(key, slot, position)` for entries in key order, starting at the first block
+    /// that can hold keys ≥ `from`; `f` returns false to stop.
+    fn scan_from(&self, from: &[u8], mut f: impl FnMut(&[u8], u32, usize) -> bool) {
         if self.len == 0 {
             return;
         }
@@ -185,7 +190,7 @@ impl Run {
             if key.as_slice() < from {
                 continue;
             }
-            if !f(&key, slot) {
+            if !f(&key, slot, i - 1) {
                 return;
             }
         }
@@ -213,7 +218,7 @@ impl KeyIndex {
     }
 
     /// An empty index that folds its delta into the main run once the delta holds more
-    /// than `max(floor, main/8)` keys (4096 for [`KeyIndex::new`]; small in tests).
+    /// than `max(floor, main/16)` keys (4096 for [`KeyIndex::new`]; small in tests).
     pub fn with_rebuild_floor(floor: usize) -> KeyIndex {
         KeyIndex {
             next_gen: FIRST_GEN,
@@ -235,6 +240,8 @@ impl KeyIndex {
     /// Approximate heap bytes held by the index.
     pub fn heap_bytes(&self) -> usize {
         self.state.capacity() * 4
+            + self.main_pos.capacity() * 4
+            + self.main_dead.capacity() * 8
             + self.main.data.capacity()
             + self.main.blocks.capacity() * 4
             + self.delta.keys().map(|(k, _)| k.len() + 48).sum::<usize>()
@@ -253,8 +260,16 @@ impl KeyIndex {
             let s = slot as usize;
             if s >= self.state.len() {
                 self.state.resize(s + 1, EMPTY);
+                self.main_pos.resize(s + 1, 0);
             }
-            if self.state[s] != EMPTY {
+            // A main entry removed by a pattern keeps state IN_MAIN with its dead bit set.
+            let was_live = match self.state[s] {
+                EMPTY => false,
+                IN_MAIN => !self.main_bit(s),
+                _ => true,
+            };
+            self.retire_main(s);
+            if was_live {
                 self.live -= 1;
             }
             match key {
@@ -271,7 +286,7 @@ impl KeyIndex {
                 }
             }
         }
-        let limit = self.floor.max(self.main.len / 8);
+        let limit = self.floor.max(self.main.len / 16);
         if fresh.len() + self.delta.len() > limit {
             self.rebuild(fresh);
         } else {
@@ -279,6 +294,20 @@ impl KeyIndex {
                 self.delta.insert((k.into(), slot), g);
             }
             self.maybe_compact();
+        }
+    }
+
+    /// Whether the dead bit of the slot's main entry is set (the slot must be IN_MAIN).
+    fn main_bit(&self, s: usize) -> bool {
+        let p = self.main_pos[s] as usize;
+        self.main_dead[p >> 6] & (1 << (p & 63)) != 0
+    }
+
+    /// Marks the slot's main entry stale (if it has the current one).
+    fn retire_main(&mut self, s: usize) {
+        if self.state[s] == IN_MAIN {
+            let p = self.main_pos[s] as usize;
+            self.main_dead[p >> 6] |= 1 << (p & 63);
         }
     }
 
@@ -313,24 +342,39 @@ impl KeyIndex {
         let mut out = RunBuilder::with_capacity(old.data.len() + extra_bytes);
         let mut cur = Cursor::new(&old);
         let mut e = 0;
+        let mut placed: Vec<u32> = Vec::with_capacity(old.len + extra.len());
+        let dead = &self.main_dead;
+        let mut emptied: Vec<u32> = Vec::new();
         while let Some(slot) = cur.advance() {
-            if state[slot as usize] != IN_MAIN {
+            let p = cur.i - 1;
+            if dead[p >> 6] & (1 << (p & 63)) != 0 {
+                // Removed by a pattern and not set since: the slot is empty now.
+                if state[slot as usize] == IN_MAIN && self.main_pos[slot as usize] as usize == p {
+                    emptied.push(slot);
+                }
                 continue;
             }
             while e < extra.len() && (extra[e].0, extra[e].1) < (cur.key.as_slice(), slot) {
                 out.push(extra[e].0, extra[e].1);
+                placed.push(extra[e].1);
                 e += 1;
             }
             out.push(&cur.key, slot);
+            placed.push(slot);
         }
         for &(k, slot) in &extra[e..] {
             out.push(k, slot);
+            placed.push(slot);
         }
-        let slots: Vec<u32> = extra.iter().map(|(_, slot)| *slot).collect();
         drop(extra);
-        for slot in slots {
-            self.state[slot as usize] = IN_MAIN;
+        for slot in emptied {
+            self.state[slot as usize] = EMPTY;
         }
+        for (p, &slot) in placed.iter().enumerate() {
+            self.state[slot as usize] = IN_MAIN;
+            self.main_pos[slot as usize] = p as u32;
+        }
+        self.main_dead = vec![0; placed.len().div_ceil(64)];
         self.main = out.finish();
         self.next_gen = FIRST_GEN;
     }
@@ -346,23 +390,30 @@ impl KeyIndex {
         let p = prefix.as_bytes();
         let (mut removed, mut other) = (Vec::new(), Vec::new());
         let state = &self.state;
+        let dead = &mut self.main_dead;
         let run = if main { &self.main } else { &Run::EMPTY };
-        run.scan_from(p, |k, slot| {
+        run.scan_from(p, |k, slot, pos| {
             if !k.starts_with(p) {
                 return false;
             }
             // SAFETY: every key in the run was copied from a `&str` (see `apply`), and
             // front coding splits keys only at byte offsets it then re-joins whole.
             let key = unsafe { std::str::from_utf8_unchecked(k) };
-            // The (random-access) state check only for keys the pattern selects.
+            // Staleness and removal of main entries are bits at the scan position: read and
+            // written in key order, no random access to per-slot state.
+            let bit = 1u64 << (pos & 63);
+            let current = dead[pos >> 6] & bit == 0;
             match f(key) {
-                Visit::Keep => {}
-                Visit::Remove if state[slot as usize] == IN_MAIN => removed.push(slot),
-                Visit::Other if state[slot as usize] == IN_MAIN => other.push(slot),
+                Visit::Remove if current => {
+                    dead[pos >> 6] |= bit;
+                    removed.push(slot);
+                }
+                Visit::Other if current => other.push(slot),
                 _ => {}
             }
             true
         });
+        let from_main = removed.len();
         let start: (Box<str>, u32) = (prefix.into(), 0);
         for ((k, slot), g) in self.delta.range(start..) {
             if !k.starts_with(prefix) {
@@ -377,10 +428,10 @@ impl KeyIndex {
                 Visit::Other => other.push(*slot),
             }
         }
-        for &slot in &removed {
+        for &slot in &removed[from_main..] {
             self.state[slot as usize] = EMPTY;
-            self.live -= 1;
         }
+        self.live -= removed.len();
         (removed, other)
     }
 
@@ -410,11 +461,11 @@ impl KeyIndex {
                     Visit::Keep
                 }
             });
-        if let Some((r, h)) = joined {
-            for &slot in &r {
-                self.state[slot as usize] = EMPTY;
-                self.live -= 1;
+        if let Some((r, rpos, h)) = joined {
+            for &p in &rpos {
+                self.main_dead[p >> 6] |= 1 << (p & 63);
             }
+            self.live -= r.len();
             removed.extend(r);
             host_check.extend(h);
         }
@@ -428,18 +479,24 @@ impl KeyIndex {
     /// The main run's current keys matched by a line-safe `re`, searched chunk by chunk in
     /// one haystack (keys joined by '\n'); keys the host must check are returned apart.
     /// Does not change the state (the caller removes the matches).
-    fn scan_main_joined(&self, re: &regex::Regex, pattern: &Pattern) -> (Vec<u32>, Vec<u32>) {
+    fn scan_main_joined(
+        &self,
+        re: &regex::Regex,
+        pattern: &Pattern,
+    ) -> (Vec<u32>, Vec<usize>, Vec<u32>) {
         const CHUNK: usize = 4096;
         let prefix = pattern.literal_prefix().as_bytes();
         let mut out = Joined {
             removed: Vec::new(),
+            removed_pos: Vec::new(),
             host: Vec::new(),
             hay: String::with_capacity(CHUNK * 32),
             starts: Vec::with_capacity(CHUNK + 1),
             slots: Vec::with_capacity(CHUNK),
+            poss: Vec::with_capacity(CHUNK),
         };
-        let state = &self.state;
-        self.main.scan_from(prefix, |k, slot| {
+        let dead = &self.main_dead;
+        self.main.scan_from(prefix, |k, slot, pos| {
             if !k.starts_with(prefix) {
                 return false;
             }
@@ -447,11 +504,12 @@ impl KeyIndex {
             let key = unsafe { std::str::from_utf8_unchecked(k) };
             if k.contains(&b'\n') {
                 // A key with its own line feed would split: decide it on its own.
-                if state[slot as usize] == IN_MAIN {
+                if dead[pos >> 6] & (1 << (pos & 63)) == 0 {
                     if pattern.needs_host_check(key) {
                         out.host.push(slot);
                     } else if pattern.is_match(key) {
                         out.removed.push(slot);
+                        out.removed_pos.push(pos);
                     }
                 }
                 return true;
@@ -462,23 +520,25 @@ impl KeyIndex {
             out.starts.push(out.hay.len());
             out.hay.push_str(key);
             out.slots.push(slot);
+            out.poss.push(pos);
             if out.slots.len() == CHUNK {
-                out.search(re, state);
+                out.search(re, dead);
             }
             true
         });
         if !out.slots.is_empty() {
-            out.search(re, state);
+            out.search(re, dead);
         }
-        (out.removed, out.host)
+        (out.removed, out.removed_pos, out.host)
     }
 
     /// The current keys in key order (for tests and debugging).
     pub fn keys(&mut self) -> Vec<(String, u32)> {
         let mut out = Vec::new();
         let state = &self.state;
-        self.main.scan_from(&[], |k, slot| {
-            if state[slot as usize] == IN_MAIN {
+        let dead = &self.main_dead;
+        self.main.scan_from(&[], |k, slot, pos| {
+            if dead[pos >> 6] & (1 << (pos & 63)) == 0 {
                 out.push((String::from_utf8_lossy(k).into_owned(), slot));
             }
             true
@@ -501,19 +561,25 @@ impl KeyIndex {
 /// A chunk of keys joined by '\n' and what the joined search found so far.
 struct Joined {
     removed: Vec<u32>,
+    removed_pos: Vec<usize>,
     host: Vec<u32>,
     hay: String,
     starts: Vec<usize>,
     slots: Vec<u32>,
+    poss: Vec<usize>,
 }
 
 impl Joined {
     /// Runs `re` over the chunk: each match lies inside one key (the regex cannot match the
     /// '\n' between keys); after a match the search resumes at the next key.
-    fn search(&mut self, re: &regex::Regex, state: &[u32]) {
+    fn search(&mut self, re: &regex::Regex, dead: &[u64]) {
         let n = self.slots.len();
         self.starts.push(self.hay.len() + 1);
         let (hay, starts, slots) = (&self.hay, &self.starts, &self.slots);
+        let current = |k: usize| {
+            let p = self.poss[k];
+            dead[p >> 6] & (1 << (p & 63)) == 0
+        };
         let special = !hay.is_ascii() && hay.bytes().any(|b| b >= 0xEF);
         let is_host = |k: usize| {
             special && super::js_regex::needs_host_check(&hay[starts[k]..starts[k + 1] - 1])
@@ -525,14 +591,15 @@ impl Joined {
             if k >= n {
                 break;
             }
-            if !is_host(k) && state[slots[k] as usize] == IN_MAIN {
+            if !is_host(k) && current(k) {
                 self.removed.push(slots[k]);
+                self.removed_pos.push(self.poss[k]);
             }
             pos = starts[k + 1];
         }
         if special {
             for (k, &slot) in slots.iter().enumerate() {
-                if is_host(k) && state[slot as usize] == IN_MAIN {
+                if is_host(k) && current(k) {
                     self.host.push(slot);
                 }
             }
@@ -540,6 +607,7 @@ impl Joined {
         self.hay.clear();
         self.starts.clear();
         self.slots.clear();
+        self.poss.clear();
     }
 }
 
