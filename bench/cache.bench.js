@@ -205,9 +205,11 @@ if (process.argv[2] === '--memory') {
   memoryChild(process.argv[3]);
 } else {
   (async () => {
+    // CACHE_BENCH=hot,invalidation,memory (default: all) runs a subset.
+    const only = (process.env.CACHE_BENCH || 'hot,invalidation,memory').split(',');
     const hp = backends();
-    await hotOps(hp);
-    await invalidation(hp);
-    memory();
+    if (only.includes('hot')) await hotOps(hp);
+    if (only.includes('invalidation')) await invalidation(hp);
+    if (only.includes('memory')) memory();
   })().catch((e) => { console.error(e); process.exit(1); });
 }

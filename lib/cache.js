@@ -212,7 +212,19 @@ function create(binding) {
         }
       }
       let i = this._map.get(key);
-      if (i === undefined) {
+      if (i === undefined && this._fill === this._max && this._free.length === 0 && this._deadCount === 0) {
+        // At capacity: recycle the least recently used slot in place (no unlink + relink).
+        i = this._tail;
+        const old = this._keys[i];
+        this._map.delete(old);
+        if (this._tags !== null && this._tags[i] !== undefined) this._untag(i, old);
+        if (this._sizes !== null) { this._bytes -= this._sizes[i]; this._sizes[i] = 0; }
+        this._evictions++;
+        if (i !== this._head) this._bump(i);
+        this._map.set(key, i);
+        this._keys[i] = key;
+        if (this._index !== null) this._queue(i);
+      } else if (i === undefined) {
         i = this._alloc();
         this._map.set(key, i);
         this._keys[i] = key;
