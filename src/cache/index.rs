@@ -8,9 +8,12 @@
 //!   so cache keys that share long prefixes (`client:1234:item:…`) cost a few bytes each.
 //! - `delta`: a `BTreeMap` of keys written since the last rebuild.
 //! - `state[slot]`: `EMPTY`, `IN_MAIN` (the slot's main entry is current), or the
-//!   generation of its current delta entry. Changing a slot only rewrites its state; an
-//!   entry whose slot state no longer names it is stale and is skipped, then dropped by the
-//!   next rebuild (when the delta or the stale entries grow past a fraction of the index).
+//!   generation of its current delta entry; `main_pos[slot]` its position in `main`.
+//! - `main_dead`: one bit per `main` entry, set when the entry goes stale (its slot changed,
+//!   or a pattern removed it). Scans read and set these bits in key order — a random access
+//!   per key into per-slot arrays cost more than decoding the key (measured: a 111k-key
+//!   prefix scan 5.0 ms → 2.2 ms). Stale entries are dropped by the next rebuild (when the
+//!   delta exceeds 1/16 of the run, or stale entries outnumber live ones).
 
 use super::pattern::Pattern;
 use std::collections::BTreeMap;

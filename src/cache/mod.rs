@@ -27,15 +27,15 @@
 //!
 //! The index is an LSM in miniature (see [`index`]): a front-coded sorted run plus a
 //! small `BTreeMap` delta, so a key costs its differing suffix plus a few bytes, not a
-//! second full copy (11.6 bytes per key at 1M keys). Invalidated entries are tombstoned on
-//! the JS side (value released at once, Map entry purged lazily): at 111k matches the
-//! `Map.delete`s alone took ~19 ms, the tombstones ~2.6 ms.
+//! second full copy (15.9 bytes per key at 1M keys, run + per-slot state). Invalidated
+//! entries are tombstoned on the JS side (value released at once, Map entry purged lazily):
+//! at 111k matches the `Map.delete`s alone took ~19 ms, the tombstones ~2.6 ms.
 //!
 //! Measured (bench/cache.bench.js, one run on a loaded 2-core machine, ratios vs lru-cache
-//! 11 / vs the original design's Map scan): get hit 1.21× native, 1.52× wasm (same JS path);
-//! set at capacity 1.68× / 1.74×; `/^client:42:/` on 1M keys 3012× / 1859×; `/^client:1\d*:/`
-//! (111k matches) 2.5× / 2.1×; unanchored `/item:42/` 3.3× / 1.4×; RSS per entry at 1M with
-//! the index built 0.86× lru-cache's (native). Details in `docs/cache.md`.
+//! 11 / vs the original design's Map scan, native / wasm): get hit 1.21× / 1.24× (same JS
+//! path); set at capacity 1.22× / 1.36×; `/^client:42:/` on 1M keys 2346× / 1449×;
+//! `/^client:1\d*:/` (111k matches) 4.8× / 4.2×; unanchored `/item:42/` 2.7× / 1.2×; RSS per
+//! entry at 1M with the index built 0.97× lru-cache's (native). Details in `docs/cache.md`.
 
 pub mod glob;
 pub mod index;
