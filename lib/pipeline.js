@@ -1,12 +1,469 @@
 'use strict';
-/** The JS half of the `pipeline` hot path (built in its own issue). */
+/**
+ * The JS half of the `pipeline` hot path: compiled specs, typed-value conversion to the
+ * caller's bson, `paginate`, and the seed facade `AggregationBuilder`.
+ *
+ * All validation, coercion and stage ordering happen in the Rust core. Per `build` the core
+ * is crossed once (`prepare`: parameters in, shape key + slot values out, both short JSON
+ * texts); the stages themselves come from a function generated once per request shape from
+ * the core's template (`template`), which returns a fresh object literal — so the cost of
+ * handing a ~30-object tree across the FFI is paid once per shape, not per request
+ * (measurements in docs/pipeline.md and src/pipeline/mod.rs).
+ */
+const { fail, fromBinding } = require('./errors');
+
+/** Most request shapes kept per compiled spec (generated functions). */
+const MAX_SHAPES = 512;
+/** Most memoised `prepare` answers per compiled spec, and the longest parameter text memoised. */
+const MAX_MEMO = 256;
+const MEMO_KEY_MAX = 512;
+
+let configured = null;
+let lazyDefault = null;
+const helperCache = new WeakMap();
+
+/**
+ * The bson to use when none is given per call: `configure({ bson })`, else `mongoose.mongo`
+ * when mongoose is installed (required lazily, on first need), else the `bson` package.
+ */
+function defaultBson() {
+  if (configured) return configured;
+  if (!lazyDefault) {
+    let mongo = null;
+    try {
+      // eslint-disable-next-line global-require
+      const mongoose = require('mongoose');
+      mongo = mongoose && mongoose.mongo && mongoose.mongo.ObjectId ? mongoose.mongo : null;
+    } catch { /* not installed */ }
+    // eslint-disable-next-line global-require
+    lazyDefault = mongo || require('bson');
+  }
+  return lazyDefault;
+}
+
+/**
+ * Sets the bson used for ObjectId / Decimal128 values in built pipelines (e.g. the `bson`
+ * your driver uses). Pass `{ bson: null }` to go back to the default.
+ * @param {{ bson?: { ObjectId: Function, Decimal128: { fromString(s: string): any } } | null }} options
+ */
+function configure(options = {}) {
+  if (!options || typeof options !== 'object') fail('ERR_INVALID_SPEC', `configure options must be an object, got ${typeof options}`);
+  if ('bson' in options) {
+    const b = options.bson;
+    if (b !== null && (!b || typeof b.ObjectId !== 'function' || !b.Decimal128 || typeof b.Decimal128.fromString !== 'function')) {
+      fail('ERR_INVALID_SPEC', 'configure: bson must be a bson module (ObjectId, Decimal128), e.g. require("bson") or mongoose.mongo');
+    }
+    configured = b;
+  }
+}
+
+/** Slot converters for one bson module. */
+function helpers(B) {
+  let h = helperCache.get(B);
+  if (!h) {
+    const oid = (x) => (x === null ? null : new B.ObjectId(x));
+    const date = (x) => (x === null ? null : new Date(x));
+    const dec = (x) => (x === null ? null : B.Decimal128.fromString(x));
+    h = { oid, date, dec, oids: (a) => a.map(oid), dates: (a) => a.map(date), decs: (a) => a.map(dec) };
+    helperCache.set(B, h);
+  }
+  return h;
+}
+
+/** Turns the core's typed markers (only the core writes them) into bson values. */
+function revive(node, H) {
+  if (node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) return node.map((n) => revive(n, H));
+  const keys = Object.keys(node);
+  if (keys.length === 1) {
+    if (keys[0] === '$oid') return H.oid(node.$oid);
+    if (keys[0] === '$date') return H.date(node.$date);
+    if (keys[0] === '$numberDecimal') return H.dec(node.$numberDecimal);
+  }
+  const out = {};
+  for (const k of keys) out[k] = revive(node[k], H);
+  return out;
+}
+
+/** Generates the function that returns a fresh pipeline for one shape. */
+function compileTemplate(t) {
+  const slot = (i) => {
+    const kind = t.slots[i];
+    if (kind === 'raw') return `v[${i + 1}]`;
+    if (kind === 'raws') return `v[${i + 1}].slice()`; // slot values may be memoised: never share
+    return `H.${kind}(v[${i + 1}])`;
+  };
+  const src = (n) => {
+    if (n === null || typeof n !== 'object') return JSON.stringify(n);
+    if (Array.isArray(n)) return `[${n.map(src).join(',')}]`;
+    const keys = Object.keys(n);
+    if (keys.length === 1 && keys[0] === '$slot') return slot(n.$slot);
+    // The core validated every field name; `"__proto__":` would set a prototype in a literal.
+    if (keys.includes('__proto__')) fail('ERR_INTERNAL', 'template holds a __proto__ key');
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${src(n[k])}`).join(',')}}`;
+  };
+  const count = t.countPipeline ? `,countPipeline:${src(t.countPipeline)}` : '';
+  // eslint-disable-next-line no-new-func
+  const fn = new Function('v', 'H', `return {pipeline:${src(t.pipeline)}${count},plan:${JSON.stringify(t.plan)}};`);
+  return { fn, sort: t.sort, count: t.count, fast: t.fast, typed: t.slots.some((k) => k !== 'raw' && k !== 'raws') };
+}
+
+const okNum = (v) => v === undefined || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+
+/** Encodes request parameters as the JSON text the core reads. */
+function encodeParams(params) {
+  if (params === undefined || params === null) return '{}';
+  if (typeof params !== 'object' || Array.isArray(params)) {
+    fail('ERR_INVALID_PAGINATION', `params must be an object, got ${Array.isArray(params) ? 'an array' : typeof params}`);
+  }
+  const s = params.sort;
+  if ((s === undefined || typeof s === 'string') && okNum(params.page) && okNum(params.limit)) {
+    return JSON.stringify(params);
+  }
+  const out = Object.create(null);
+  for (const k of Object.keys(params)) {
+    const v = params[k];
+    if (k === 'page' || k === 'limit') {
+      // NaN / Infinity / bigint would vanish or throw in JSON: pass their text so the core
+      // names them in ERR_INVALID_PAGINATION.
+      out[k] = typeof v === 'bigint' || (typeof v === 'number' && !Number.isFinite(v)) ? String(v) : v;
+    } else if (k === 'sort' && v && typeof v === 'object' && !Array.isArray(v)) {
+      out[k] = Object.entries(v); // keeps key order (JSON objects lose it in the core)
+    } else out[k] = v;
+  }
+  return JSON.stringify(out);
+}
+
+function encodeSpec(spec) {
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) {
+    fail('ERR_INVALID_SPEC', `spec must be an object, got ${Array.isArray(spec) ? 'an array' : typeof spec}`);
+  }
+  const ds = spec.defaultSort;
+  const out = ds && typeof ds === 'object' && !Array.isArray(ds) ? { ...spec, defaultSort: Object.entries(ds) } : spec;
+  return JSON.stringify(out);
+}
+
+function getPath(doc, path) {
+  let v = doc;
+  for (const seg of path.split('.')) {
+    if (v === null || v === undefined) return undefined;
+    v = v[seg];
+  }
+  return v;
+}
+
+/** `[type, value]` of one sort value read from a result document. */
+function tagValue(field, v) {
+  if (v === null || v === undefined) return ['null'];
+  if (v instanceof Date) return ['date', v.getTime()];
+  switch (typeof v) {
+    case 'number': return ['num', v];
+    case 'string': return ['str', v];
+    case 'boolean': return ['bool', v];
+    case 'bigint': return ['num', Number(v)];
+    default: break;
+  }
+  const t = v._bsontype;
+  if (t === 'ObjectId' || t === 'ObjectID') return ['oid', v.toHexString()];
+  if (t === 'Decimal128') return ['dec', v.toString()];
+  if (t === 'Long' || t === 'Int32' || t === 'Double') return ['num', Number(v.valueOf ? v.valueOf() : v)];
+  return fail('ERR_INVALID_CURSOR', `cannot make a cursor from sort key ${JSON.stringify(field)}: its value is ${Array.isArray(v) ? 'an array' : 'an object'}`);
+}
 
 /**
  * Builds this module's public API on top of one loaded binding.
  * @param {Record<string, any>} binding the wrapped binding (lib/loader.js)
  */
-function create(binding) { // eslint-disable-line no-unused-vars
-  return {};
+function create(binding) {
+  const METHODS = ['prepare', 'template', 'buildJson', 'buildValue', 'filterFromQuery', 'meta', 'suggestIndex', 'encodeCursor'];
+  /** The raw class instance's methods are not wrapped by the loader: map their errors here. */
+  const wrapHandle = (raw) => {
+    const h = {};
+    for (const m of METHODS) {
+      const f = raw[m].bind(raw);
+      h[m] = (a, b) => {
+        try { return f(a, b); } catch (e) { throw fromBinding(e, binding.takePanicMessage); }
+      };
+    }
+    h.raw = raw;
+    return h;
+  };
+  /**
+   * A compiled spec. Create with `pipeline.compile(spec)`.
+   */
+  class CompiledPipeline {
+    /** @param {object} spec see docs/pipeline.md */
+    constructor(spec) {
+      this.handle = wrapHandle(binding.pipelineCompile(encodeSpec(spec)));
+      this.shapes = new Map();
+      this.memo = new Map();
+    }
+
+    /** @private */
+    build2(params, bson) {
+      const enc = encodeParams(params);
+      // `prepare` is a pure function of (spec, parameter text): identical requests (the
+      // default listing, page 1…) reuse its answer; generated code never mutates it.
+      let prepared = this.memo.get(enc);
+      if (prepared === undefined) {
+        prepared = JSON.parse(this.handle.prepare(enc));
+        if (enc.length <= MEMO_KEY_MAX) {
+          if (this.memo.size >= MAX_MEMO) this.memo.clear();
+          this.memo.set(enc, prepared);
+        }
+      }
+      let t = this.shapes.get(prepared[0]);
+      if (t === undefined) {
+        t = compileTemplate(JSON.parse(this.handle.template(enc)));
+        if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
+        this.shapes.set(prepared[0], t);
+      }
+      return { t, result: t.fn(prepared, t.typed ? helpers(bson || defaultBson()) : null) };
+    }
+
+    /**
+     * Builds the stages for one request.
+     * @param {{ filter?: object, page?: number|string, limit?: number|string, sort?: string|object|Array<[string, 1|-1]>, fields?: string|string[], cursor?: string }} [params]
+     * @param {{ bson?: object }} [options] bson to use for this call (default: configure / mongoose / bson)
+     * @returns {{ pipeline: object[], countPipeline?: object[], plan: string }}
+     */
+    build(params, options) {
+      return this.build2(params, options && options.bson).result;
+    }
+
+    /**
+     * A typed MongoDB filter from an Express `req.query` (nested or flat form), allow-listed
+     * by `filterable`. Reserved keys (page, limit, sort, fields, cursor) are skipped.
+     * @param {object} query
+     * @param {{ bson?: object }} [options]
+     */
+    filterFromQuery(query, options) {
+      if (query !== undefined && query !== null && (typeof query !== 'object' || Array.isArray(query))) {
+        fail('ERR_FORBIDDEN_OPERATOR', `query must be an object, got ${Array.isArray(query) ? 'an array' : typeof query}`);
+      }
+      const out = JSON.parse(this.handle.filterFromQuery(JSON.stringify(query ?? {})));
+      return revive(out, helpers((options && options.bson) || defaultBson()));
+    }
+
+    /**
+     * `{ filter, page, limit, sort, fields, cursor }` from an Express `req.query`, ready for
+     * `build` / `paginate` (the filter through `filterFromQuery`).
+     * @param {object} query
+     */
+    paramsFromQuery(query) {
+      const q = query || {};
+      const params = { filter: this.filterFromQuery(q) };
+      for (const k of ['page', 'limit', 'sort', 'fields', 'cursor']) {
+        if (Object.prototype.hasOwnProperty.call(q, k)) params[k] = q[k];
+      }
+      return params;
+    }
+
+    /**
+     * Pagination metadata: `{ total, limit, currentPage, totalPages, hasNextPage, hasPrevPage,
+     * nextPage, prevPage }`.
+     * @param {number} total
+     * @param {{ page?: number|string, limit?: number|string, cursor?: string }} [params]
+     */
+    meta(total, params) {
+      if (typeof total !== 'number') fail('ERR_INVALID_PAGINATION', `total must be a number, got ${typeof total}`);
+      const p = params && typeof params === 'object' ? { page: params.page, limit: params.limit, cursor: params.cursor } : params;
+      return JSON.parse(this.handle.meta(total, encodeParams(p)));
+    }
+
+    /**
+     * A compound index for these parameters by the ESR rule, e.g. `{ client: 1, sale_date: -1, _id: -1 }`.
+     * @param {object} [params] as for `build`
+     * @returns {Record<string, 1|-1>}
+     */
+    suggestIndex(params) {
+      return Object.fromEntries(JSON.parse(this.handle.suggestIndex(encodeParams(params))));
+    }
+
+    /**
+     * The cursor token that continues after `doc` under the resolved sort of `params`.
+     * @param {object} doc a result document (holding the sort keys)
+     * @param {object} [params]
+     */
+    cursorAfter(doc, params) {
+      const { t } = this.build2({ ...(params || {}), cursor: undefined, page: undefined });
+      return this.encodeFrom(t.sort, doc);
+    }
+
+    /** @private */
+    encodeFrom(sort, doc) {
+      const values = sort.map(([k]) => tagValue(k, getPath(doc, k)));
+      return this.handle.encodeCursor(JSON.stringify(sort), JSON.stringify(values));
+    }
+
+    /**
+     * Runs the pipeline(s) with `Model.aggregate` (count pipelines in parallel with
+     * `count: 'separate'`).
+     * @param {{ aggregate(pipeline: object[]): any, base?: { mongo?: object } }} Model a Mongoose model
+     * @param {object} [params] as for `build`
+     * @returns {Promise<{ docs: object[], meta: object, nextCursor: string | null }>}
+     */
+    async paginate(Model, params = {}) {
+      if (!Model || typeof Model.aggregate !== 'function') {
+        fail('ERR_INVALID_SPEC', 'paginate: Model must have an aggregate(pipeline) method (a Mongoose model)');
+      }
+      const bson = Model.base && Model.base.mongo && Model.base.mongo.ObjectId ? Model.base.mongo : undefined;
+      const { t, result } = this.build2(params, bson);
+      let docs;
+      let total = null;
+      if (t.count === 'facet') {
+        const [r] = await Model.aggregate(result.pipeline);
+        docs = (r && r.data) || [];
+        total = (r && r.total && r.total[0] && r.total[0].n) || 0;
+      } else if (t.count === 'separate') {
+        const [d, c] = await Promise.all([Model.aggregate(result.pipeline), Model.aggregate(result.countPipeline)]);
+        docs = d;
+        total = (c && c[0] && c[0].n) || 0;
+      } else {
+        docs = await Model.aggregate(result.pipeline);
+      }
+      const meta = this.meta(total ?? 0, params);
+      const cursorMode = typeof params.cursor === 'string' && params.cursor !== '';
+      const full = docs.length > 0 && docs.length === meta.limit;
+      const more = full && (cursorMode || total === null || meta.hasNextPage);
+      const nextCursor = more ? this.encodeFrom(t.sort, docs[docs.length - 1]) : null;
+      if (total === null) {
+        meta.total = null;
+        meta.totalPages = null;
+      }
+      if (cursorMode || total === null) {
+        meta.hasNextPage = nextCursor !== null;
+        if (!cursorMode) meta.nextPage = meta.hasNextPage ? meta.currentPage + 1 : null;
+      }
+      return { docs, meta, nextCursor };
+    }
+  }
+
+  const pipeline = {
+    /**
+     * Validates a spec once (ERR_INVALID_SPEC naming the field) and returns the compiled form.
+     * @param {object} spec
+     */
+    compile(spec) {
+      return new CompiledPipeline(spec);
+    },
+    configure,
+    CompiledPipeline,
+  };
+
+  return { pipeline, configure, AggregationBuilder: makeAggregationBuilder(pipeline) };
 }
 
-module.exports = { create };
+/** The seed's collections as specs (server/utils/aggregationBuilder.js). */
+const SEED_SPECS = {
+  vagonSales: {
+    collection: 'vagonsales',
+    types: { _id: 'objectId', vagon: 'objectId', client: 'objectId', lot: 'objectId', sale_date: 'date', createdAt: 'date', updatedAt: 'date' },
+    lookups: [
+      { from: 'vagons', localField: 'vagon', as: 'vagonInfo', project: ['vagonCode', 'month', 'status'], single: true },
+      { from: 'clients', localField: 'client', as: 'clientInfo', project: ['name', 'phone'], single: true },
+      { from: 'vagonlots', localField: 'lot', as: 'lotInfo', project: ['dimensions', 'cost_per_m3'], single: true },
+    ],
+    sortable: ['createdAt', 'updatedAt', 'sale_date'],
+    defaultSort: { createdAt: -1 },
+    filterable: {
+      _id: ['eq', 'in', 'nin'],
+      vagon: ['eq', 'ne', 'in', 'nin', 'exists'],
+      client: ['eq', 'ne', 'in', 'nin', 'exists'],
+      lot: ['eq', 'ne', 'in', 'nin', 'exists'],
+      sale_date: ['eq', 'gt', 'gte', 'lt', 'lte', 'exists'],
+      createdAt: ['eq', 'gt', 'gte', 'lt', 'lte'],
+      sale_currency: ['eq', 'ne', 'in', 'nin'],
+      status: ['eq', 'ne', 'in', 'nin'],
+      isDeleted: ['eq', 'ne', 'exists'],
+    },
+    count: 'none', // the facade returns the data pipeline only, as the original did
+  },
+  cashes: {
+    collection: 'cashes',
+    types: { _id: 'objectId', client: 'objectId', vagon: 'objectId', transaction_date: 'date', createdAt: 'date', amount: 'number' },
+    lookups: [
+      { from: 'clients', localField: 'client', as: 'clientInfo', project: ['name', 'phone'], single: true },
+      { from: 'vagons', localField: 'vagon', as: 'vagonInfo', project: ['vagonCode', 'month', 'status'], single: true },
+    ],
+    sortable: ['createdAt', 'transaction_date', 'amount'],
+    defaultSort: { createdAt: -1 },
+    filterable: {
+      _id: ['eq', 'in', 'nin'],
+      client: ['eq', 'ne', 'in', 'nin', 'exists'],
+      vagon: ['eq', 'ne', 'in', 'nin', 'exists'],
+      type: ['eq', 'ne', 'in', 'nin'],
+      currency: ['eq', 'ne', 'in', 'nin'],
+      transaction_date: ['eq', 'gt', 'gte', 'lt', 'lte'],
+      createdAt: ['eq', 'gt', 'gte', 'lt', 'lte'],
+      amount: ['eq', 'gt', 'gte', 'lt', 'lte'],
+      isDeleted: ['eq', 'ne', 'exists'],
+    },
+    count: 'none', // the facade returns the data pipeline only, as the original did
+  },
+  clients: {
+    collection: 'clients',
+    types: { _id: 'objectId', createdAt: 'date' },
+    sortable: ['createdAt', 'name'],
+    defaultSort: { createdAt: -1 },
+    filterable: {
+      _id: ['eq', 'in', 'nin'],
+      name: ['eq', 'in', 'regex'],
+      phone: ['eq', 'regex'],
+      isDeleted: ['eq', 'ne', 'exists'],
+      createdAt: ['eq', 'gt', 'gte', 'lt', 'lte'],
+    },
+    count: 'none', // the facade returns the data pipeline only, as the original did
+  },
+};
+
+function makeAggregationBuilder(pipeline) {
+  let compiled = null;
+  const specs = () => {
+    if (!compiled) {
+      compiled = Object.fromEntries(Object.entries(SEED_SPECS).map(([k, s]) => [k, pipeline.compile(s)]));
+    }
+    return compiled;
+  };
+  const run = (name, filter, options) => {
+    const { page = 1, limit = 20, sort = { createdAt: -1 } } = options || {};
+    return specs()[name].build({ filter, page, limit, sort }).pipeline;
+  };
+  /**
+   * The original design's `AggregationBuilder` (server/utils/aggregationBuilder.js): same
+   * methods and arguments, built from specs, `$sort/$skip/$limit` before the lookups,
+   * filters allow-listed and coerced (ObjectId / Date), `limit` clamped to 100.
+   */
+  class AggregationBuilder {
+    /**
+     * vagonsales with vagonInfo {vagonCode, month, status}, clientInfo {name, phone},
+     * lotInfo {dimensions, cost_per_m3}.
+     * @param {object} filter
+     * @param {{ page?: number, limit?: number, sort?: object }} [options]
+     * @returns {object[]}
+     */
+    static buildVagonSalePipeline(filter, options = {}) { return run('vagonSales', filter, options); }
+
+    /**
+     * cashes with clientInfo {name, phone} and vagonInfo {vagonCode, month, status}.
+     * @param {object} filter
+     * @param {{ page?: number, limit?: number, sort?: object }} [options]
+     * @returns {object[]}
+     */
+    static buildCashPipeline(filter, options = {}) { return run('cashes', filter, options); }
+
+    /**
+     * clients (no lookups).
+     * @param {object} filter
+     * @param {{ page?: number, limit?: number, sort?: object }} [options]
+     * @returns {object[]}
+     */
+    static buildClientPipeline(filter, options = {}) { return run('clients', filter, options); }
+
+    /** The compiled specs behind the facade (`vagonSales`, `cashes`, `clients`). */
+    static get specs() { return specs(); }
+  }
+  return AggregationBuilder;
+}
+
+module.exports = { create, configure, SEED_SPECS };

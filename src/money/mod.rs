@@ -1,1 +1,73 @@
-//! The `money` hot path (to be built in its own issue).
+//! The `money` hot path: exact decimal arithmetic, currencies, allocation and balances.
+//!
+//! # The decimal type: `i128` fixed point with a per-value scale
+//!
+//! [`Decimal`] is `mant × 10^-scale` with an `i128` coefficient (38 significant digits) and
+//! `scale ≤ 36`. It was chosen over `rust_decimal` (96-bit coefficient, 28 digits) because:
+//! - it holds every Decimal128 money value people store (34 digits) where 28 would not;
+//! - the hot operation, adding a two-decimal amount, is one `i128` add (after a one-time scale
+//!   alignment), and the bulk sum runs on `i64` chunks — `rust_decimal` re-normalises scales on
+//!   every add;
+//! - it is not on the project's allowed dependency list, and the operations money needs
+//!   (add/sub/mul, division to a scale, six rounding modes, allocation) are short;
+//! - every operation is checked: overflow is [`crate::Error::Overflow`], never wraparound.
+//!
+//! Measured (release, 2-core machine shared with three other builds, medians of 5 rounds,
+//! `bench/money.bench.js`): the exact sum of 1M two-decimal JS numbers from a `Float64Array`
+//! takes 3.4 ms native (4.3 ms wasm) against 1.3 ms for a plain, inexact float sum and
+//! 2 275 ms for decimal.js — 2.6× the float time, 671× faster than decimal.js. The per-amount
+//! work is one multiply, one divide, one compare and an `i64` add, which is what made the
+//! fixed-point design worth it; see `docs/money.md` for every ratio.
+//!
+//! # JS numbers
+//!
+//! A JS number is read as the decimal it prints as (`0.1` is 0.1): [`Decimal::from_f64`]
+//! tries `c = round(x·10^e)` for the smallest `e`, accepted when `c / 10^e == x` exactly and
+//! `|c| < 2^52` (below 2^52 only one integer at that scale rounds to `x`, so it is the digits
+//! JS prints — a little stricter than 2^53, where two neighbours can both round-trip); anything
+//! else goes through `ryu-js`, which reproduces `Number.prototype.toString` byte for byte.
+//! Bulk sums go further: [`sum::Accumulator`] keeps a scale and tests each number at that
+//! scale only — a multiply, a divide and a compare per amount, no allocation, no string.
+//!
+//! # Where the JS boundary is
+//!
+//! Every bulk operation is one call: a `Float64Array` of numbers (borrowed zero-copy by the
+//! Node binding, copied once into wasm memory), other amounts as one `'\n'`-joined string,
+//! Decimal128s as one byte array. Balances of JS objects cross as columns (currency index,
+//! category index, amount); raw BSON crosses as one buffer read here in one pass.
+
+pub mod allocate;
+pub mod api;
+pub mod balance;
+pub mod currency;
+pub mod decimal;
+pub mod sum;
+
+pub use allocate::allocate;
+pub use balance::{balance_bson, balance_columns, BalanceOptions, BalanceRow, Balances};
+pub use currency::{lookup, minor_unit, register_currency, ISO_4217};
+pub use decimal::{Decimal, Rounding, MAX_SCALE};
+pub use sum::{sum_f64, sum_mixed, Accumulator};
+
+/// Significant digits kept by an inverse or cross exchange rate.
+pub const RATE_SIGNIFICANT_DIGITS: u32 = 12;
+
+/// `1 / rate`, exact division rounded half-even to 12 significant digits.
+pub fn inverse_rate(rate: Decimal) -> crate::Result<Decimal> {
+    if rate.mant() <= 0 {
+        return Err(crate::Error::InvalidAmount(format!(
+            "rate must be a positive number, got {rate}"
+        )));
+    }
+    Decimal::new(1, 0)?.div_significant(rate, RATE_SIGNIFICANT_DIGITS, Rounding::HalfEven)
+}
+
+/// `a × b` (a cross rate through a pivot), exact product rounded half-even to 12
+/// significant digits.
+pub fn cross_rate(a: Decimal, b: Decimal) -> crate::Result<Decimal> {
+    a.checked_mul(b)?
+        .round_significant(RATE_SIGNIFICANT_DIGITS, Rounding::HalfEven)
+}
+
+#[cfg(test)]
+mod tests;

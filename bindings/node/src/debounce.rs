@@ -1,1 +1,169 @@
-//! `debounce` bindings (built in its own issue).
+//! `debounce` bindings: the core [`Debouncer`](hotpath_core::debounce::Debouncer) as a class
+//! taking plain numbers and typed arrays (ids are interned on the JS side).
+
+use crate::{call, Result};
+use hotpath_core::debounce::{self as core, Forced, Outcome};
+use napi::bindgen_prelude::{Float64Array, Uint32Array, Uint8Array};
+use napi_derive::napi;
+
+/// Per-key debounce bookkeeping over numeric ids (see `src/debounce`).
+#[napi]
+pub struct DebounceCore {
+    inner: core::Debouncer,
+    keys: core::Interner,
+}
+
+fn outcome_code(o: Outcome) -> u32 {
+    match o {
+        Outcome::Idle => 0,
+        Outcome::Again(_) => 1,
+        Outcome::Retry(_) => 2,
+        Outcome::GaveUp(None) => 3,
+        Outcome::GaveUp(Some(_)) => 4,
+    }
+}
+
+fn forced_code(f: Forced) -> u32 {
+    match f {
+        Forced::Nothing => 0,
+        Forced::Queued => 1,
+        Forced::Running => 2,
+        Forced::AfterRun => 3,
+    }
+}
+
+#[napi]
+impl DebounceCore {
+    /// `wait`, `maxWait` (null = none), `attempts`, `delay`, `factor` — all in ms / plain
+    /// numbers; invalid values throw ERR_INVALID_SPEC naming the option.
+    #[napi(constructor)]
+    pub fn new(
+        wait: f64,
+        max_wait: Option<f64>,
+        attempts: u32,
+        delay: f64,
+        factor: f64,
+    ) -> Result<Self> {
+        let cfg = core::Config {
+            wait,
+            max_wait,
+            attempts,
+            delay,
+            factor,
+        };
+        call(|| core::Debouncer::new(cfg)).map(|inner| DebounceCore {
+            inner,
+            keys: core::Interner::new(),
+        })
+    }
+
+    /// Applies `[id0, t0, id1, t1, …]` in order; returns the earliest deadline or null.
+    #[napi]
+    pub fn schedule_batch(&mut self, pairs: &[f64]) -> Result<Option<f64>> {
+        call(|| self.inner.schedule_batch(pairs))
+    }
+
+    /// One schedule; returns the new earliest deadline when it moved earlier, else null.
+    #[napi]
+    pub fn schedule(&mut self, id: u32, now: f64) -> Result<Option<f64>> {
+        call(|| self.inner.schedule(id, now))
+    }
+
+    /// One schedule of a string key interned in the core (measurement of string passing).
+    #[napi]
+    pub fn schedule_key(&mut self, key: String, now: f64) -> Result<Option<f64>> {
+        call(|| {
+            let id = self.keys.intern(&key);
+            self.inner.schedule(id, now)
+        })
+    }
+
+    /// Starts up to `max` due runs, earliest first; returns their ids.
+    #[napi]
+    pub fn take_due(&mut self, now: f64, max: u32) -> Uint32Array {
+        Uint32Array::new(self.inner.take_due(now, max as usize))
+    }
+
+    /// The earliest deadline, or null when nothing is owed.
+    #[napi]
+    pub fn next_deadline(&self) -> Option<f64> {
+        self.inner.next_deadline()
+    }
+
+    /// Makes the owed run of `id` due now: 0 nothing, 1 queued, 2 running, 3 after the run.
+    #[napi]
+    pub fn force(&mut self, id: u32, now: f64) -> u32 {
+        forced_code(self.inner.force(id, now))
+    }
+
+    /// Makes every owed run due now.
+    #[napi]
+    pub fn force_all(&mut self, now: f64) {
+        self.inner.force_all(now)
+    }
+
+    /// Ends a run: 0 idle, 1 again, 2 retry, 3 gave up (idle), 4 gave up (follow-up owed).
+    #[napi]
+    pub fn done(&mut self, id: u32, ok: bool, now: f64) -> Result<u32> {
+        call(|| self.inner.done(id, ok, now).map(outcome_code))
+    }
+
+    /// `done` for `[id0, ok0, id1, ok1, …]` (ok 1/0): the outcome code of each.
+    #[napi]
+    pub fn done_batch(&mut self, pairs: &[f64], now: f64) -> Result<Uint8Array> {
+        call(|| self.inner.done_batch(pairs, now)).map(|v| {
+            Uint8Array::new(
+                v.into_iter()
+                    .map(|o| outcome_code(o) as u8)
+                    .collect::<Vec<u8>>(),
+            )
+        })
+    }
+
+    /// Drops every owed run; returns the ids that became idle.
+    #[napi]
+    pub fn cancel_all(&mut self) -> Uint32Array {
+        Uint32Array::new(self.inner.cancel_all())
+    }
+
+    /// Drops the owed run of `id`; whether one was owed.
+    #[napi]
+    pub fn cancel(&mut self, id: u32) -> bool {
+        self.inner.cancel(id)
+    }
+
+    /// Whether a run of `id` is owed and not started.
+    #[napi]
+    pub fn has(&self, id: u32) -> bool {
+        self.inner.has(id)
+    }
+
+    /// 0 idle, 1 pending, 2 running, 3 running with a follow-up owed.
+    #[napi]
+    pub fn state(&self, id: u32) -> u32 {
+        self.inner.state(id) as u32
+    }
+
+    /// scheduled, coalesced, runs, succeeded, failed, retries, pending, running.
+    #[napi]
+    pub fn stats(&self) -> Float64Array {
+        let s = self.inner.stats();
+        let v = [
+            s.scheduled,
+            s.coalesced,
+            s.runs,
+            s.succeeded,
+            s.failed,
+            s.retries,
+            s.pending,
+            s.running,
+        ];
+        Float64Array::new(v.iter().map(|x| *x as f64).collect::<Vec<f64>>())
+    }
+
+    /// Bytes held by the core bookkeeping.
+    #[napi]
+    pub fn memory_bytes(&self) -> f64 {
+        self.inner.memory_bytes() as f64
+    }
+}

@@ -1,0 +1,22 @@
+import { pipeline, configure, AggregationBuilder, PipelineMeta } from '../../index';
+
+const sales = pipeline.compile({
+  collection: 'vagonsales',
+  types: { _id: 'objectId', client: 'objectId', sale_date: 'date' },
+  lookups: [{ from: 'vagons', localField: 'vagon', as: 'vagonInfo', project: ['vagonCode'], single: true }],
+  sortable: ['createdAt', 'sale_date'],
+  defaultSort: { createdAt: -1 },
+  filterable: { client: ['eq', 'in'], sale_date: ['gte', 'lte'] },
+  count: 'separate',
+});
+const built = sales.build({ filter: sales.filterFromQuery({ client: 'a' }), page: '2', limit: 20, sort: '-sale_date' });
+const plan: string = built.plan;
+const meta: PipelineMeta = sales.meta(10, { page: 1 });
+const index: Record<string, 1 | -1> = sales.suggestIndex({ sort: { sale_date: -1 } });
+configure({ bson: null });
+const stages: Record<string, unknown>[] = AggregationBuilder.buildVagonSalePipeline({}, { page: 1, limit: 20 });
+async function run(model: { aggregate(p: Record<string, unknown>[]): Promise<any[]> }) {
+  const { docs, nextCursor } = await sales.paginate(model, { cursor: undefined });
+  return [docs.length, nextCursor, plan, meta, index, stages];
+}
+export { run };

@@ -1,0 +1,324 @@
+//! Balances by currency: exact per-(currency, category) sums from extracted columns or from
+//! raw BSON documents read in one pass.
+
+use super::currency::minor_unit;
+use super::decimal::{Decimal, Rounding};
+use super::sum::{at_index, Accumulator};
+use crate::{Error, Result};
+use bson::{RawBsonRef, RawDocument};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// How documents map to balance categories, and where the fields are.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BalanceOptions {
+    /// `[category, [type, …]]` pairs, in output order. Default (the original design):
+    /// income = client_payment + debt_payment, expense = expense + vagon_expense,
+    /// debt = debt_sale.
+    pub types: Vec<(String, Vec<String>)>,
+    /// Field holding the currency code. Default `currency`.
+    pub currency_field: String,
+    /// Field holding the document type. Default `type`.
+    pub type_field: String,
+    /// Field holding the amount. Default `amount`.
+    pub amount_field: String,
+    /// Field marking a deleted document (skipped when it is `true`). Default `isDeleted`.
+    pub deleted_field: String,
+}
+
+impl Default for BalanceOptions {
+    fn default() -> Self {
+        let s = |v: &[&str]| v.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        BalanceOptions {
+            types: vec![
+                ("income".into(), s(&["client_payment", "debt_payment"])),
+                ("expense".into(), s(&["expense", "vagon_expense"])),
+                ("debt".into(), s(&["debt_sale"])),
+            ],
+            currency_field: "currency".into(),
+            type_field: "type".into(),
+            amount_field: "amount".into(),
+            deleted_field: "isDeleted".into(),
+        }
+    }
+}
+
+/// One currency's result: a total per category (in [`BalanceOptions::types`] order) and
+/// `balance = income − expense` (a missing category counts as 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BalanceRow {
+    /// The currency code.
+    pub currency: String,
+    /// Minor unit of the currency.
+    pub minor_unit: u32,
+    /// Exact total per category.
+    pub totals: Vec<Decimal>,
+    /// income − expense, exact.
+    pub balance: Decimal,
+}
+
+/// Exact per-(currency, category) accumulators.
+#[derive(Debug, Clone)]
+pub struct Balances {
+    categories: Vec<String>,
+    income: Option<usize>,
+    expense: Option<usize>,
+    rows: Vec<(String, u32, Vec<Accumulator>)>,
+}
+
+impl Balances {
+    /// Empty balances over these category names (`income` and `expense` make `balance`).
+    pub fn new(categories: Vec<String>) -> Balances {
+        let income = categories.iter().position(|c| c == "income");
+        let expense = categories.iter().position(|c| c == "expense");
+        Balances {
+            categories,
+            income,
+            expense,
+            rows: Vec::new(),
+        }
+    }
+
+    /// The category names, in order.
+    pub fn categories(&self) -> &[String] {
+        &self.categories
+    }
+
+    /// The row index of `currency`, adding it (validated against the currency table) when new.
+    pub fn currency(&mut self, currency: &str) -> Result<usize> {
+        if let Some(i) = self.rows.iter().position(|(c, _, _)| c == currency) {
+            return Ok(i);
+        }
+        let minor = minor_unit(currency)?;
+        self.rows.push((
+            currency.to_string(),
+            minor,
+            vec![Accumulator::new(); self.categories.len()],
+        ));
+        Ok(self.rows.len() - 1)
+    }
+
+    /// Adds `amount` to category `cat` of row `row`.
+    #[inline]
+    pub fn add(&mut self, row: usize, cat: usize, amount: Decimal) -> Result<()> {
+        self.rows[row].2[cat].add(amount)
+    }
+
+    /// Adds a JS number to category `cat` of row `row`.
+    #[inline]
+    pub fn add_f64(&mut self, row: usize, cat: usize, amount: f64) -> Result<()> {
+        self.rows[row].2[cat].add_f64(amount)
+    }
+
+    /// The exact results, one row per currency in first-seen order.
+    pub fn rows(&self) -> Result<Vec<BalanceRow>> {
+        self.rows
+            .iter()
+            .map(|(currency, minor, accs)| {
+                let totals: Vec<Decimal> = accs.iter().map(|a| a.value()).collect();
+                let pick = |i: Option<usize>| i.map(|i| totals[i]).unwrap_or(Decimal::ZERO);
+                let balance = pick(self.income).checked_sub(pick(self.expense))?;
+                Ok(BalanceRow {
+                    currency: currency.clone(),
+                    minor_unit: *minor,
+                    totals,
+                    balance,
+                })
+            })
+            .collect()
+    }
+
+    /// The results as text for the bindings: one line per currency, tab-separated:
+    /// `code, total per category…, balance`, each rounded to the currency's minor unit with
+    /// `mode` and printed with exactly that many decimals.
+    pub fn to_text(&self, mode: Rounding) -> Result<String> {
+        let mut out = String::new();
+        for row in self.rows()? {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&row.currency);
+            for v in row.totals.iter().chain(std::iter::once(&row.balance)) {
+                out.push('\t');
+                out.push_str(&v.round(row.minor_unit, mode).to_fixed(row.minor_unit));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Column input for balances of documents whose fields were extracted on the JS side:
+/// `currencies` are the distinct codes (`'\n'`-joined), then one entry per counted
+/// (document, category): currency index, category index, and the amount — a JS number in
+/// `values`, or for the `s*` columns a decimal string (`'\n'`-joined `strings`).
+#[allow(clippy::too_many_arguments)]
+pub fn balance_columns(
+    categories: Vec<String>,
+    currencies: &str,
+    cur: &[u32],
+    cat: &[u8],
+    values: &[f64],
+    scur: &[u32],
+    scat: &[u8],
+    strings: &str,
+) -> Result<Balances> {
+    let mut b = Balances::new(categories);
+    let mut rows = Vec::new();
+    if !currencies.is_empty() {
+        for c in currencies.split('\n') {
+            rows.push(b.currency(c)?);
+        }
+    }
+    let ncat = b.categories.len();
+    let check = |ci: u32, k: u8, i: usize| -> Result<(usize, usize)> {
+        let r = *rows.get(ci as usize).ok_or_else(|| {
+            Error::InvalidAmount(format!(
+                "balance column: currency index {ci} out of range at {i}"
+            ))
+        })?;
+        if (k as usize) >= ncat {
+            return Err(Error::InvalidAmount(format!(
+                "balance column: category index {k} out of range at {i}"
+            )));
+        }
+        Ok((r, k as usize))
+    };
+    if cur.len() != values.len() || cat.len() != values.len() || scur.len() != scat.len() {
+        return Err(Error::InvalidAmount(
+            "balance columns must have equal lengths".into(),
+        ));
+    }
+    for i in 0..values.len() {
+        let (r, k) = check(cur[i], cat[i], i)?;
+        b.add_f64(r, k, values[i]).map_err(|e| at_index(e, i))?;
+    }
+    if !strings.is_empty() {
+        let mut n = 0;
+        for (i, s) in strings.split('\n').enumerate() {
+            let (ci, k) = (
+                *scur.get(i).unwrap_or(&u32::MAX),
+                *scat.get(i).unwrap_or(&u8::MAX),
+            );
+            let (r, k) = check(ci, k, i)?;
+            b.add(r, k, Decimal::parse(s)?)?;
+            n += 1;
+        }
+        if n != scur.len() {
+            return Err(Error::InvalidAmount(
+                "balance string column length mismatch".into(),
+            ));
+        }
+    }
+    Ok(b)
+}
+
+fn bson_error(i: usize, e: impl std::fmt::Display) -> Error {
+    Error::InvalidAmount(format!("documents[{i}] is not a valid BSON document: {e}"))
+}
+
+/// Reads the amount of a raw BSON value: double (as the JS number it is), int32, int64,
+/// Decimal128 (from its 16 bytes) or a decimal string.
+fn bson_amount(v: RawBsonRef<'_>, i: usize, field: &str) -> Result<Decimal> {
+    let named = |e: Error| match e {
+        Error::InvalidAmount(m) => Error::InvalidAmount(format!("documents[{i}].{field}: {m}")),
+        Error::Overflow(m) => Error::Overflow(format!("documents[{i}].{field}: {m}")),
+        o => o,
+    };
+    match v {
+        RawBsonRef::Double(x) => Decimal::from_f64(x).map_err(named),
+        RawBsonRef::Int32(x) => Ok(Decimal::new(x as i128, 0)?),
+        RawBsonRef::Int64(x) => Ok(Decimal::new(x as i128, 0)?),
+        RawBsonRef::Decimal128(d) => Decimal::from_decimal128_bytes(&d.bytes()).map_err(named),
+        RawBsonRef::String(s) => Decimal::parse(s).map_err(named),
+        other => Err(Error::InvalidAmount(format!(
+            "documents[{i}].{field} must be a double, int32, int64, Decimal128 or decimal string, got BSON {:?}",
+            other.element_type()
+        ))),
+    }
+}
+
+/// Balances of raw BSON documents laid end to end in `buf` (what the driver returns with
+/// `raw: true`, concatenated). One pass over each document's elements picks the four fields;
+/// documents whose deleted field is `true` are skipped; a type outside every category is not
+/// counted (its currency still gets a row).
+pub fn balance_bson(buf: &[u8], options: &BalanceOptions) -> Result<Balances> {
+    let mut b = Balances::new(options.types.iter().map(|(c, _)| c.clone()).collect());
+    let mut type_map: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, (_, types)) in options.types.iter().enumerate() {
+        for t in types {
+            type_map.entry(t.as_str()).or_default().push(k);
+        }
+    }
+    let mut off = 0usize;
+    let mut i = 0usize;
+    let mut last_currency: Option<(&str, usize)> = None;
+    while off < buf.len() {
+        if buf.len() - off < 5 {
+            return Err(bson_error(i, "truncated length prefix"));
+        }
+        let len = i32::from_le_bytes(buf[off..off + 4].try_into().expect("4 bytes"));
+        if len < 5 || len as usize > buf.len() - off {
+            return Err(bson_error(i, format!("length {len} out of bounds")));
+        }
+        let doc =
+            RawDocument::from_bytes(&buf[off..off + len as usize]).map_err(|e| bson_error(i, e))?;
+        let mut currency = None;
+        let mut ty = None;
+        let mut amount = None;
+        let mut deleted = false;
+        for el in doc.iter() {
+            let (key, value) = el.map_err(|e| bson_error(i, e))?;
+            if key == options.amount_field {
+                amount = Some(value);
+            } else if key == options.type_field {
+                ty = Some(value);
+            } else if key == options.currency_field {
+                currency = Some(value);
+            } else if key == options.deleted_field {
+                deleted = matches!(value, RawBsonRef::Boolean(true));
+            }
+        }
+        if !deleted {
+            let code = match currency {
+                Some(RawBsonRef::String(s)) => s,
+                other => {
+                    return Err(Error::UnknownCurrency(format!(
+                        "documents[{i}].{} must be a currency code string, got {}",
+                        options.currency_field,
+                        other
+                            .map(|v| format!("BSON {:?}", v.element_type()))
+                            .unwrap_or_else(|| "undefined".into())
+                    )))
+                }
+            };
+            let row = match last_currency {
+                Some((c, r)) if c == code => r,
+                _ => {
+                    let r = b.currency(code)?;
+                    last_currency = Some((code, r));
+                    r
+                }
+            };
+            if let Some(RawBsonRef::String(t)) = ty {
+                if let Some(cats) = type_map.get(t) {
+                    let v = match amount {
+                        Some(v) => bson_amount(v, i, &options.amount_field)?,
+                        None => {
+                            return Err(Error::InvalidAmount(format!(
+                                "documents[{i}].{} must be a finite decimal number, got undefined",
+                                options.amount_field
+                            )))
+                        }
+                    };
+                    for &k in cats {
+                        b.add(row, k, v)?;
+                    }
+                }
+            }
+        }
+        off += len as usize;
+        i += 1;
+    }
+    Ok(b)
+}

@@ -1,0 +1,233 @@
+//! Keyset cursor tokens: base64url of the last sort values with their BSON types, plus an
+//! HMAC-SHA256 signature when the spec has a `secret`.
+//!
+//! Token = `base64url(payload)` or `base64url(payload) "." base64url(hmac(payload_b64))`,
+//! payload = `{"s":[[key,dir]…],"v":[[tag,value]…]}` with tags `oid`, `date`, `num`, `str`,
+//! `bool`, `dec`, `null`. Decoding checks the signature (constant time), the shape, that
+//! the sort equals the request's sort, and that every tag matches the declared type.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha2::Sha256;
+
+use super::node::Node;
+use super::sort::SortKey;
+use super::spec::{FieldType, Spec};
+use super::values::{is_decimal, is_hex24};
+use crate::{Error, Result};
+
+/// Longest token accepted.
+pub const MAX_TOKEN: usize = 8192;
+
+fn bad(msg: String) -> Error {
+    Error::InvalidCursor(msg)
+}
+
+fn tag_of(n: &Node) -> &'static str {
+    match n {
+        Node::Oid(_) => "oid",
+        Node::Date(_) => "date",
+        Node::Num(_) => "num",
+        Node::Str(_) => "str",
+        Node::Bool(_) => "bool",
+        Node::Decimal(_) => "dec",
+        _ => "null",
+    }
+}
+
+fn type_tag(t: FieldType) -> &'static str {
+    match t {
+        FieldType::ObjectId => "oid",
+        FieldType::Date => "date",
+        FieldType::Number => "num",
+        FieldType::String => "str",
+        FieldType::Bool => "bool",
+        FieldType::Decimal => "dec",
+    }
+}
+
+/// Parses one `[tag, value]` pair into a typed node.
+pub fn parse_tagged(field: &str, v: &Value) -> Result<Node> {
+    let pair = v
+        .as_array()
+        .filter(|a| a.len() == 2 || (a.len() == 1 && a[0] == "null"))
+        .ok_or_else(|| {
+            bad(format!(
+                "cursor value for {field:?} must be [type, value], got {v}"
+            ))
+        })?;
+    let tag = pair[0].as_str().ok_or_else(|| {
+        bad(format!(
+            "cursor type for {field:?} must be a string, got {}",
+            pair[0]
+        ))
+    })?;
+    let val = pair.get(1).unwrap_or(&Value::Null);
+    let wrong = || {
+        bad(format!(
+            "cursor value for {field:?} is not a valid {tag}: {val}"
+        ))
+    };
+    Ok(match tag {
+        "null" => Node::Null,
+        "oid" => match val.as_str() {
+            Some(s) if is_hex24(s) => Node::Oid(s.to_ascii_lowercase()),
+            _ => return Err(wrong()),
+        },
+        "date" => match val.as_f64() {
+            Some(x) if x.fract() == 0.0 && x.abs() <= 8.64e15 => Node::Date(x as i64),
+            _ => return Err(wrong()),
+        },
+        "num" => match val.as_f64() {
+            Some(x) if x.is_finite() => Node::Num(x),
+            _ => return Err(wrong()),
+        },
+        "str" => match val.as_str() {
+            Some(s) if s.len() <= 2048 => Node::Str(s.to_string()),
+            _ => return Err(wrong()),
+        },
+        "bool" => match val.as_bool() {
+            Some(b) => Node::Bool(b),
+            None => return Err(wrong()),
+        },
+        "dec" => match val.as_str() {
+            Some(s) if is_decimal(s) => Node::Decimal(s.to_string()),
+            _ => return Err(wrong()),
+        },
+        other => {
+            return Err(bad(format!(
+                "cursor value for {field:?} has unknown type {other:?}"
+            )))
+        }
+    })
+}
+
+fn check_types(spec: &Spec, sort: &[SortKey], values: &[Node]) -> Result<()> {
+    if values.len() != sort.len() {
+        return Err(bad(format!(
+            "cursor holds {} values for a sort of {} keys",
+            values.len(),
+            sort.len()
+        )));
+    }
+    for (k, v) in sort.iter().zip(values) {
+        let declared = if k.field == "_id" && spec.type_of("_id").is_none() {
+            None
+        } else {
+            spec.type_of(&k.field)
+        };
+        if let (Some(t), false) = (declared, matches!(v, Node::Null)) {
+            if type_tag(t) != tag_of(v) {
+                return Err(bad(format!(
+                    "cursor value for {:?} has type {}, but the field is declared {}",
+                    k.field,
+                    tag_of(v),
+                    t.name()
+                )));
+            }
+        }
+        if k.field == "_id" && matches!(v, Node::Null) {
+            return Err(bad("cursor value for \"_id\" must not be null".into()));
+        }
+    }
+    Ok(())
+}
+
+fn sign(secret: &str, data: &str) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("hmac takes any key");
+    mac.update(data.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// Encodes the sort values of the last document of a page.
+pub fn encode(spec: &Spec, sort: &[SortKey], values: &[Node]) -> Result<String> {
+    check_types(spec, sort, values)?;
+    let s: Vec<Value> = sort.iter().map(|k| json!([k.field, k.dir])).collect();
+    let v: Vec<Value> = values
+        .iter()
+        .map(|n| match n {
+            Node::Null => json!(["null"]),
+            Node::Oid(h) | Node::Decimal(h) | Node::Str(h) => json!([tag_of(n), h]),
+            Node::Date(ms) => json!(["date", ms]),
+            Node::Num(x) => json!(["num", x]),
+            Node::Bool(b) => json!(["bool", b]),
+            _ => json!(["null"]),
+        })
+        .collect();
+    let payload = serde_json::to_string(&json!({ "s": s, "v": v })).unwrap_or_default();
+    let body = URL_SAFE_NO_PAD.encode(payload.as_bytes());
+    let token = match &spec.secret {
+        Some(secret) => format!("{body}.{}", URL_SAFE_NO_PAD.encode(sign(secret, &body))),
+        None => body,
+    };
+    if token.len() > MAX_TOKEN {
+        return Err(bad(format!(
+            "cursor would be {} bytes (at most {MAX_TOKEN})",
+            token.len()
+        )));
+    }
+    Ok(token)
+}
+
+/// Decodes and validates a token against the request's resolved sort.
+pub fn decode(spec: &Spec, sort: &[SortKey], token: &str) -> Result<Vec<Node>> {
+    let shown: String = token.chars().take(40).collect();
+    if token.is_empty() || token.len() > MAX_TOKEN {
+        return Err(bad(format!(
+            "cursor must be 1 to {MAX_TOKEN} characters, got {} ({shown:?}…)",
+            token.len()
+        )));
+    }
+    let (body, sig) = match token.split_once('.') {
+        Some((b, s)) => (b, Some(s)),
+        None => (token, None),
+    };
+    match (&spec.secret, sig) {
+        (Some(secret), Some(sig)) => {
+            let sig = URL_SAFE_NO_PAD
+                .decode(sig)
+                .map_err(|_| bad(format!("cursor signature is not base64url: {shown:?}")))?;
+            let mut mac =
+                Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("hmac takes any key");
+            mac.update(body.as_bytes());
+            mac.verify_slice(&sig).map_err(|_| {
+                bad(format!(
+                    "cursor signature does not match (tampered?): {shown:?}"
+                ))
+            })?;
+        }
+        (Some(_), None) => return Err(bad(format!("cursor is not signed: {shown:?}"))),
+        (None, Some(_)) => return Err(bad(format!("cursor is malformed: {shown:?}"))),
+        (None, None) => {}
+    }
+    let bytes = URL_SAFE_NO_PAD
+        .decode(body)
+        .map_err(|_| bad(format!("cursor is not base64url: {shown:?}")))?;
+    let payload: Value = serde_json::from_slice(&bytes)
+        .map_err(|_| bad(format!("cursor payload is not valid: {shown:?}")))?;
+    let (Some(Value::Array(s)), Some(Value::Array(v))) = (payload.get("s"), payload.get("v"))
+    else {
+        return Err(bad(format!(
+            "cursor payload has the wrong shape: {shown:?}"
+        )));
+    };
+    let same_sort = s.len() == sort.len()
+        && s.iter().zip(sort).all(|(a, k)| {
+            a.get(0).and_then(|f| f.as_str()) == Some(k.field.as_str())
+                && a.get(1).and_then(|d| d.as_i64()) == Some(k.dir as i64)
+        });
+    if !same_sort {
+        return Err(bad(format!(
+            "cursor was made for another sort ({}), not this request's",
+            Value::Array(s.clone())
+        )));
+    }
+    let mut values = Vec::with_capacity(v.len());
+    for (k, item) in sort.iter().zip(v) {
+        values.push(parse_tagged(&k.field, item)?);
+    }
+    check_types(spec, sort, &values)?;
+    Ok(values)
+}
