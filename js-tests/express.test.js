@@ -96,3 +96,53 @@ test('errorHandler maps HotpathError codes to 400/500 JSON and passes other erro
 test('cacheResponses without a usable cache is a clear error', () => {
   expect(() => cacheResponses({})).toThrow(expect.objectContaining({ code: 'ERR_INVALID_SPEC' }));
 });
+
+describe('paginationParams', () => {
+  const fc = require('fast-check');
+  const { paginationParams } = require('../lib/express');
+  function pagedApp(options) {
+    const a = express();
+    a.set('query parser', 'extended');
+    a.get('/list', paginationParams(options), (req, res) => res.json(req.pagination));
+    return a;
+  }
+  const a = pagedApp({ maxLimit: 100, sortable: ['createdAt', 'name'], selectable: ['name', 'price'] });
+
+  test('valid parameters land on req.pagination, typed; defaults apply', async () => {
+    const r = await request(a).get('/list?page=3&limit=25&sort=-createdAt&fields=name,price');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ page: 3, limit: 25, skip: 50, sort: { createdAt: -1, _id: -1 }, fields: { name: 1, price: 1, createdAt: 1, _id: 1 } });
+    const d = await request(a).get('/list');
+    expect(d.body).toMatchObject({ page: 1, limit: 20, skip: 0, fields: null });
+  });
+
+  test('limit > maxLimit is clamped to maxLimit (Property 15, fast-check)', async () => {
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 101, max: 1e9 }), async (limit) => {
+      const r = await request(a).get(`/list?limit=${limit}`);
+      return r.status === 200 && r.body.limit === 100;
+    }), { numRuns: 100 });
+  });
+
+  test.each([
+    ['page=0', 'ERR_INVALID_PAGINATION', /page/],
+    ['page=-1', 'ERR_INVALID_PAGINATION', /page/],
+    ['limit=0', 'ERR_INVALID_PAGINATION', /limit/],
+    ['limit=abc', 'ERR_INVALID_PAGINATION', /limit/],
+    ['page=1.5', 'ERR_INVALID_PAGINATION', /page/],
+    ['limit=1&limit=2', 'ERR_INVALID_PAGINATION', /limit/],
+    ['sort=password', 'ERR_FORBIDDEN_OPERATOR', /password/],
+    ['fields=a:$password', 'ERR_FORBIDDEN_OPERATOR', /password/],
+    ['sort[$where]=1', 'ERR_FORBIDDEN_OPERATOR', /./],
+  ])('?%s → 400 %s naming the parameter (Property 16)', async (qs, code, re) => {
+    const r = await request(a).get(`/list?${qs}`);
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe(code);
+    expect(r.body.error.message).toMatch(re);
+  });
+
+  test('without allow-lists, sort and fields are refused', async () => {
+    const plain = pagedApp({ maxLimit: 10 });
+    expect((await request(plain).get('/list?limit=50')).body.limit).toBe(10);
+    expect((await request(plain).get('/list?sort=name')).status).toBe(400);
+  });
+});

@@ -102,4 +102,44 @@ function cacheResponses({ cache, ttl = 60_000, key, etag = true, vary = [], cach
   };
 }
 
-module.exports = { cacheResponses, errorHandler, errorResponse, STATUS };
+/**
+ * Validates `page`, `limit`, `sort` and `fields` of `req.query` with the pipeline core and
+ * puts `{ page, limit, skip, sort, fields }` on `req.pagination`, or answers 400
+ * `{ error: { code, message } }`. `limit` above `maxLimit` is clamped (seed Property 15).
+ * `sort` (`-createdAt,name`) and `fields` (`a,b`) are accepted only from `sortable` /
+ * `selectable` (or a compiled pipeline spec's lists); without lists they are refused.
+ * `req.pagination.sort` is the `$sort` object (ending with the `_id` tiebreak) and `fields`
+ * the `$project` object (which keeps the sort keys, as keyset cursors need them), both
+ * ready for an aggregation or a query.
+ * @param {{ maxLimit?: number, defaultLimit?: number, sortable?: string[], selectable?: string[], defaultSort?: Record<string, 1|-1>, spec?: { build: Function, meta: Function } }} [options]
+ */
+function paginationParams({ maxLimit = 100, defaultLimit = Math.min(20, maxLimit), sortable = [], selectable = [], defaultSort, spec } = {}) {
+  const compiled = spec || require('..').pipeline.compile({
+    collection: 'pagination', maxLimit, defaultLimit, sortable, selectable, count: 'none',
+    ...(defaultSort ? { defaultSort } : {}),
+  });
+  return function hotpathPaginationParams(req, res, next) {
+    const q = req.query || {};
+    const params = {};
+    for (const k of ['page', 'limit', 'sort', 'fields']) if (q[k] !== undefined) params[k] = q[k];
+    try {
+      const meta = compiled.meta(0, { page: params.page, limit: params.limit });
+      const built = compiled.build(params).pipeline;
+      const stage = (name) => (built.find((s) => s[name]) || {})[name];
+      req.pagination = {
+        page: meta.currentPage,
+        limit: meta.limit,
+        skip: (meta.currentPage - 1) * meta.limit,
+        sort: stage('$sort') || null,
+        fields: params.fields !== undefined ? stage('$project') || null : null,
+      };
+      return next();
+    } catch (err) {
+      if (!(err instanceof HotpathError)) return next(err);
+      const { status, body } = errorResponse(err);
+      return res.status(status).json(body);
+    }
+  };
+}
+
+module.exports = { cacheResponses, paginationParams, errorHandler, errorResponse, STATUS };
