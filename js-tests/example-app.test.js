@@ -48,13 +48,12 @@ function setup(extra = {}) {
   const store = fixture();
   const recalculated = [];
   const app = createApp({
-    mongoose, adaptModels: memoryModels(store), lookupForm: 'let', totalsWait: 50,
+    mongoose: new mongoose.Mongoose(), // its own models, so each app's hooks use its own cache
+    adaptModels: memoryModels(store), lookupForm: 'let', totalsWait: 50,
     recalculateTotals: async (id) => { recalculated.push(id); }, ...extra,
   });
   return { app, store, recalculated, hp: app.locals.hotpath };
 }
-
-afterAll(() => mongoose.deleteModel(/.*/));
 
 test('GET /api/vagon-sales: a page, sorted, joined with projected fields only, then served from cache', async () => {
   const { app, store } = setup();

@@ -73,6 +73,9 @@ class TieredCache {
     this.id = crypto.randomUUID();
     this.inflight = new Map();
     this.counts = { l2Hits: 0, l2Misses: 0, l2Errors: 0, published: 0, received: 0 };
+    // ioredis logs "Unhandled error event" without a listener; here errors are expected
+    // (Redis down) and counted, the operations themselves fall back.
+    redis.on('error', () => { this.counts.l2Errors += 1; });
     this.sub = subscriber || redis.duplicate();
     this.sub.on('error', () => { this.counts.l2Errors += 1; });
     this.sub.on('message', (ch, message) => this.#onMessage(ch, message));
