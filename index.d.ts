@@ -35,3 +35,4 @@ export * from './types/cache';
 export * from './types/debounce';
 export * from './types/money';
 export * from './types/pipeline';
+export { SmartInvalidation, InvalidationTarget } from './types/invalidation';

@@ -22,6 +22,8 @@ function createApi(loaded) {
     ...require('./debounce').create(binding),
     ...require('./money').create(binding),
     ...require('./pipeline').create(binding),
+    // Seed facade; it drives whichever Cache it is given, so it needs no binding.
+    SmartInvalidation: require('./smart-invalidation').SmartInvalidation,
   };
   // Hidden: the loaded backend (wrapped and raw binding), for tests and benchmarks.
   Object.defineProperty(api, '__backend', { value: loaded });

@@ -12,4 +12,7 @@ const c: HotpathErrorCode = e.code;
 // @ts-expect-error: not a known code
 new HotpathError('ERR_NOPE', 'x');
 
+const si = new hotpath.SmartInvalidation({ cache: new hotpath.Cache({ max: 10 }) });
+si.onVagonLotChange({ vagon: 'v1' });
+
 export { b, v, codes, c };

@@ -1,0 +1,26 @@
+// Typed usage of the subpath exports (compiled by `npm test`, types step).
+import { hotpathPlugin, convertBeforeSave, SmartInvalidation, InvalidationTarget } from '../../types/mongoose';
+import { cacheResponses, errorHandler, paginationParams, Pagination } from '../../types/express';
+import { TieredCache } from '../../types/redis';
+import { createBullDebouncer } from '../../types/bullmq';
+import { registerMetrics } from '../../types/metrics';
+
+const targets: InvalidationTarget[] = ['balance:USD', /^client:1:/, { prefix: 'cash:list:' }, { glob: 'a*' }, { tag: 't' }];
+declare const schema: any;
+hotpathPlugin(schema, { invalidate: (doc: { currency: string }) => [`balance:${doc.currency}`] });
+convertBeforeSave({ rates: { convert: async () => ({ amount: 1 }) }, amount: 'a', from: 'b', to: 'USD', target: 'c' });
+const s = new SmartInvalidation({ cache: { invalidate: () => 0, invalidatePrefix: () => 0, invalidateGlob: () => 0, invalidateTag: () => 0 } });
+s.onCashChange({ currency: 'USD', client: 'c1' });
+cacheResponses({ cache: new Map() as any, ttl: 1000, etag: true });
+errorHandler();
+paginationParams({ maxLimit: 100, sortable: ['createdAt'] });
+const pg: Pagination = { page: 1, limit: 20, skip: 0, sort: null, fields: null };
+declare const redis: any;
+const t = new TieredCache({ redis, l1: { max: 10 } });
+t.getOrCompute('k', async () => 42).then((n: number) => n + 1);
+const d = createBullDebouncer({ connection: {}, wait: 5000, run: async (key: string) => void key });
+d.schedule('k', { a: 1 });
+registerMetrics(undefined, { caches: { a: { stats: () => ({}) } } });
+// @ts-expect-error: a number is not an invalidation target
+const bad: InvalidationTarget = 42;
+export { targets, bad, pg };
