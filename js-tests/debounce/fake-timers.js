@@ -28,6 +28,9 @@ function fakeTimers(start = 0) {
   /** Moves the clock to `t`, firing (in order) every timer due at or before it. */
   async function advanceTo(t) {
     for (;;) {
+      // Work already queued (a run that just ended, a pump) happens at the current time,
+      // before the clock jumps: otherwise it would observe the time of the jump's end.
+      await settle();
       let next = null;
       for (const [h, e] of live) if (e.at <= t && (next === null || e.at < next[1].at)) next = [h, e];
       if (next === null) break;
