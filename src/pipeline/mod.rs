@@ -34,6 +34,16 @@
 //! - [`Compiled::prepare`]: per request, validation + coercion only, returning the shape key
 //!   and the slot values as a short JSON array.
 //!
+//! Page/limit changes do not cross at all: `page` and `limit` only fill slots 0 and 1 and
+//! never change the shape, so the core exports its page rules once ([`Compiled::page_rules`])
+//! and the JS side validates only the *rest* of a request (filter, sort, fields, cursor —
+//! all allow-listing stays here), memoised, computing `$limit` / `$skip` itself when both are
+//! absent or integer numbers in `1..=MAX_PAGE`; anything else crosses whole, so every
+//! message still comes from [`parse_positive`]. Measured (same bench, p50, loaded machine):
+//! page varying over 1000 values 4.8 µs (8.6× the literal) → 1.5 µs (2.4×); a request that
+//! must cross (a new filter value each call) 4.7 µs (8.4×) → 3.9 µs (6.3×), the gain there
+//! being the cheaper `JSON.stringify` of the parameters.
+//!
 //! Typed values (ObjectId, Date, Decimal128) cross as plain hex / milliseconds / strings in
 //! slots whose kind comes from the spec's `types`; the generated function wraps them in the
 //! caller's bson classes. A user value can never become a typed value or an object by
@@ -856,6 +866,21 @@ impl Compiled {
             count_pipeline: t.count_pipeline.as_ref().map(fill),
             plan: t.plan,
         })
+    }
+
+    /// The page/limit rules as data, `[defaultLimit, maxLimit, MAX_PAGE]`, handed to JS once
+    /// per compiled spec: when only `page` / `limit` differ from a request the core already
+    /// validated, and both are absent or integer numbers in `1..=MAX_PAGE`, the JS side
+    /// computes the two slots (`limit = min(limit ?? defaultLimit, maxLimit)`,
+    /// `skip = (page - 1) * limit`, 0 in cursor mode) without crossing. Anything else (strings,
+    /// fractions, out of range) still goes through [`parse_positive`] here. No allow-listing
+    /// depends on these numbers.
+    pub fn page_rules(&self) -> [u64; 3] {
+        [
+            self.spec.default_limit as u64,
+            self.spec.max_limit as u64,
+            MAX_PAGE,
+        ]
     }
 
     /// Per request: the shape key and the slot values in their JS form (hex, ms, strings),
