@@ -4,7 +4,8 @@
  * caller's bson, `paginate`, and the seed facade `AggregationBuilder`.
  *
  * All validation, coercion and stage ordering happen in the Rust core. Per `build` the core
- * is crossed once (`prepare`: parameters in, shape key + slot values out, both short JSON
+ * is crossed at most once, and not at all when only page / limit changed on a request it
+ * already validated (see `prepareFor`) (`prepare`: parameters in, shape key + slot values out, both short JSON
  * texts); the stages themselves come from a function generated once per request shape from
  * the core's template (`template`), which returns a fresh object literal — so the cost of
  * handing a ~30-object tree across the FFI is paid once per shape, not per request

@@ -25,7 +25,8 @@
 //! original design's JS object literal 1.3 µs; the core's built tree through napi's serde
 //! conversion 67 µs (serde-wasm-bindgen 86 µs); as JSON text + `JSON.parse` + typed-value
 //! revival 51 µs (wasm 48 µs); the template route below 10 µs native / 14 µs wasm by mean,
-//! 4.4 µs / 4.6 µs p50 (the literal: 0.54 µs p50). So the core splits its answer in two:
+//! 4.4 µs / 4.6 µs p50 (the literal: 0.54 µs p50; before the page-rules route below). So the
+//! core splits its answer in two:
 //!
 //! - [`Compiled::template`]: the stages for one request *shape* (which sort, which filter
 //!   fields and operators, which fields, cursor or page) with [`Node::Slot`] placeholders and
@@ -39,10 +40,10 @@
 //! and the JS side validates only the *rest* of a request (filter, sort, fields, cursor —
 //! all allow-listing stays here), memoised, computing `$limit` / `$skip` itself when both are
 //! absent or integer numbers in `1..=MAX_PAGE`; anything else crosses whole, so every
-//! message still comes from [`parse_positive`]. Measured (same bench, p50, loaded machine):
-//! page varying over 1000 values 4.8 µs (8.6× the literal) → 1.5 µs (2.4×); a request that
-//! must cross (a new filter value each call) 4.7 µs (8.4×) → 3.9 µs (6.3×), the gain there
-//! being the cheaper `JSON.stringify` of the parameters.
+//! message still comes from [`parse_positive`]. Measured (same bench and binary, p50, loaded
+//! machine, old vs new JS): page varying over 1000 values 4.8 µs (8.6× the literal) → 1.4 µs
+//! (2.5×); a request that must cross (a new filter value each call) 4.7 µs (8.4×) → 3.8 µs
+//! (7.0×), the gain there being the cheaper `JSON.stringify` of the parameters.
 //!
 //! Typed values (ObjectId, Date, Decimal128) cross as plain hex / milliseconds / strings in
 //! slots whose kind comes from the spec's `types`; the generated function wraps them in the
