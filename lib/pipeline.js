@@ -4,7 +4,8 @@
  * caller's bson, `paginate`, and the seed facade `AggregationBuilder`.
  *
  * All validation, coercion and stage ordering happen in the Rust core. Per `build` the core
- * is crossed once (`prepare`: parameters in, shape key + slot values out, both short JSON
+ * is crossed at most once, and not at all when only page / limit changed on a request it
+ * already validated (see `prepareFor`) (`prepare`: parameters in, shape key + slot values out, both short JSON
  * texts); the stages themselves come from a function generated once per request shape from
  * the core's template (`template`), which returns a fresh object literal — so the cost of
  * handing a ~30-object tree across the FFI is paid once per shape, not per request
@@ -89,6 +90,8 @@ function revive(node, H) {
 function compileTemplate(t) {
   const slot = (i) => {
     const kind = t.slots[i];
+    if (i === 0) return 'l'; // limit and skip: computed per request (see prepareFor)
+    if (i === 1) return 's';
     if (kind === 'raw') return `v[${i + 1}]`;
     if (kind === 'raws') return `v[${i + 1}].slice()`; // slot values may be memoised: never share
     return `H.${kind}(v[${i + 1}])`;
@@ -104,8 +107,36 @@ function compileTemplate(t) {
   };
   const count = t.countPipeline ? `,countPipeline:${src(t.countPipeline)}` : '';
   // eslint-disable-next-line no-new-func
-  const fn = new Function('v', 'H', `return {pipeline:${src(t.pipeline)}${count},plan:${JSON.stringify(t.plan)}};`);
+  const fn = new Function('v', 'H', 'l', 's', `return {pipeline:${src(t.pipeline)}${count},plan:${JSON.stringify(t.plan)}};`);
   return { fn, sort: t.sort, count: t.count, fast: t.fast, typed: t.slots.some((k) => k !== 'raw' && k !== 'raws') };
+}
+
+/** `page` / `limit` the JS side may take as they are: absent, null, or an integer number in 1..maxPage. */
+const plainInt = (v, maxPage) => v === undefined || v === null || (Number.isInteger(v) && v >= 1 && v <= maxPage);
+
+/**
+ * `rest` with its filter's top-level `toJSON` values (ObjectId, Date) replaced by the strings
+ * their `toJSON(key)` returns — exactly what JSON.stringify would write for them, but the
+ * stringify of the copy stays on V8's fast path (measured ~1.4 µs → ~1.0 µs for
+ * `{ filter: { client: ObjectId } }` on the loaded machine). Anything else is left as it is.
+ */
+function plainFilter(rest) {
+  const f = rest.filter;
+  if (f === null || typeof f !== 'object' || Array.isArray(f) || typeof f.toJSON === 'function') return rest;
+  let g = null;
+  for (const k of Object.keys(f)) {
+    const v = f[k];
+    if (k !== '__proto__' && v !== null && typeof v === 'object' && typeof v.toJSON === 'function') {
+      const j = v.toJSON(k);
+      if (typeof j === 'string') {
+        if (g === null) g = { ...f }; // own enumerable keys, same order
+        g[k] = j;
+      }
+    }
+  }
+  if (g === null) return rest;
+  rest.filter = g;
+  return rest;
 }
 
 const okNum = (v) => v === undefined || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
@@ -175,7 +206,7 @@ function tagValue(field, v) {
  * @param {Record<string, any>} binding the wrapped binding (lib/loader.js)
  */
 function create(binding) {
-  const METHODS = ['prepare', 'template', 'buildJson', 'buildValue', 'filterFromQuery', 'meta', 'suggestIndex', 'encodeCursor'];
+  const METHODS = ['pageRules', 'prepare', 'template', 'buildJson', 'buildValue', 'filterFromQuery', 'meta', 'suggestIndex', 'encodeCursor'];
   /** The raw class instance's methods are not wrapped by the loader: map their errors here. */
   const wrapHandle = (raw) => {
     const h = {};
@@ -197,13 +228,57 @@ function create(binding) {
       this.handle = wrapHandle(binding.pipelineCompile(encodeSpec(spec)));
       this.shapes = new Map();
       this.memo = new Map();
+      // [defaultLimit, maxLimit, maxPage]: the core's page/limit rules as data (see prepareFor).
+      this.rules = JSON.parse(this.handle.pageRules());
     }
 
-    /** @private */
-    build2(params, bson) {
+    /**
+     * @private
+     * `[prepared, limit, skip]` for one request. `prepare` is a pure function of (spec,
+     * parameter text), and `page` / `limit` only ever fill the `$limit` / `$skip` slots. So
+     * when both are absent or integer numbers in 1..maxPage, the core validates (and the memo
+     * keeps) the request *without* them — filter, sort, fields, cursor: everything that is
+     * allow-listed stays in the core — and the two slots are computed here from the rules the
+     * core handed over at compile time. Anything else (digit strings, fractions, 0, NaN,
+     * out of range, object sorts) crosses with the full parameters as before, so the core
+     * alone parses them and writes the error messages.
+     */
+    prepareFor(params) {
+      const [defLimit, maxLimit, maxPage] = this.rules;
+      if (params === undefined || params === null) {
+        const prepared = this.prepared('{}');
+        return [prepared, prepared[1], prepared[2], '{}'];
+      }
+      if (typeof params === 'object' && !Array.isArray(params) && typeof params.toJSON !== 'function') {
+        // Own enumerable keys only, as JSON.stringify sees them. An own "__proto__" key (which
+        // an assignment would turn into a prototype) takes the full route, so the core still
+        // rejects it; a plain (not null-prototype) copy keeps JSON.stringify on its fast path.
+        const rest = {};
+        let page;
+        let limit;
+        let proto = false;
+        for (const k of Object.keys(params)) {
+          const v = params[k];
+          if (k === 'page') page = v;
+          else if (k === 'limit') limit = v;
+          else if (k === '__proto__') proto = true;
+          else rest[k] = v;
+        }
+        const sort = proto ? null : rest.sort;
+        if ((sort === undefined || typeof sort === 'string') && plainInt(page, maxPage) && plainInt(limit, maxPage)) {
+          const enc = JSON.stringify(plainFilter(rest));
+          const prepared = this.prepared(enc);
+          const l = Math.min(limit ?? defLimit, maxLimit);
+          return [prepared, l, prepared[0][0] === 'c' ? 0 : ((page ?? 1) - 1) * l, enc];
+        }
+      }
       const enc = encodeParams(params);
-      // `prepare` is a pure function of (spec, parameter text): identical requests (the
-      // default listing, page 1…) reuse its answer; generated code never mutates it.
+      const prepared = this.prepared(enc);
+      return [prepared, prepared[1], prepared[2], enc];
+    }
+
+    /** @private the core's `prepare` answer for one parameter text, memoised. */
+    prepared(enc) {
       let prepared = this.memo.get(enc);
       if (prepared === undefined) {
         prepared = JSON.parse(this.handle.prepare(enc));
@@ -212,13 +287,20 @@ function create(binding) {
           this.memo.set(enc, prepared);
         }
       }
+      return prepared;
+    }
+
+    /** @private */
+    build2(params, bson) {
+      // Generated code never mutates the (memoised) prepared answer.
+      const [prepared, l, s, enc] = this.prepareFor(params);
       let t = this.shapes.get(prepared[0]);
       if (t === undefined) {
         t = compileTemplate(JSON.parse(this.handle.template(enc)));
         if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
         this.shapes.set(prepared[0], t);
       }
-      return { t, result: t.fn(prepared, t.typed ? helpers(bson || defaultBson()) : null) };
+      return { t, result: t.fn(prepared, t.typed ? helpers(bson || defaultBson()) : null, l, s) };
     }
 
     /**

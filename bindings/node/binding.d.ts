@@ -36,6 +36,8 @@ export declare class CacheIndex {
 export declare class CompiledPipeline {
   /** Per request: `[shapeKey, slotValues…]` as JSON text. */
   prepare(params: string): string
+  /** `[defaultLimit, maxLimit, maxPage]` as JSON text (read once per compiled spec). */
+  pageRules(): string
   /** The template of the request's shape as JSON text. */
   template(params: string): string
   /** The whole built result as JSON text (typed values as `$oid`/`$date` markers). */

@@ -25,7 +25,8 @@
 //! original design's JS object literal 1.3 µs; the core's built tree through napi's serde
 //! conversion 67 µs (serde-wasm-bindgen 86 µs); as JSON text + `JSON.parse` + typed-value
 //! revival 51 µs (wasm 48 µs); the template route below 10 µs native / 14 µs wasm by mean,
-//! 4.4 µs / 4.6 µs p50 (the literal: 0.54 µs p50). So the core splits its answer in two:
+//! 4.4 µs / 4.6 µs p50 (the literal: 0.54 µs p50; before the page-rules route below). So the
+//! core splits its answer in two:
 //!
 //! - [`Compiled::template`]: the stages for one request *shape* (which sort, which filter
 //!   fields and operators, which fields, cursor or page) with [`Node::Slot`] placeholders and
@@ -33,6 +34,16 @@
 //!   returns a fresh object literal and caches it by the shape key;
 //! - [`Compiled::prepare`]: per request, validation + coercion only, returning the shape key
 //!   and the slot values as a short JSON array.
+//!
+//! Page/limit changes do not cross at all: `page` and `limit` only fill slots 0 and 1 and
+//! never change the shape, so the core exports its page rules once ([`Compiled::page_rules`])
+//! and the JS side validates only the *rest* of a request (filter, sort, fields, cursor —
+//! all allow-listing stays here), memoised, computing `$limit` / `$skip` itself when both are
+//! absent or integer numbers in `1..=MAX_PAGE`; anything else crosses whole, so every
+//! message still comes from [`parse_positive`]. Measured (same bench and binary, p50, loaded
+//! machine, old vs new JS): page varying over 1000 values 4.8 µs (8.6× the literal) → 1.4 µs
+//! (2.5×); a request that must cross (a new filter value each call) 4.7 µs (8.4×) → 3.8 µs
+//! (7.0×), the gain there being the cheaper `JSON.stringify` of the parameters.
 //!
 //! Typed values (ObjectId, Date, Decimal128) cross as plain hex / milliseconds / strings in
 //! slots whose kind comes from the spec's `types`; the generated function wraps them in the
@@ -856,6 +867,21 @@ impl Compiled {
             count_pipeline: t.count_pipeline.as_ref().map(fill),
             plan: t.plan,
         })
+    }
+
+    /// The page/limit rules as data, `[defaultLimit, maxLimit, MAX_PAGE]`, handed to JS once
+    /// per compiled spec: when only `page` / `limit` differ from a request the core already
+    /// validated, and both are absent or integer numbers in `1..=MAX_PAGE`, the JS side
+    /// computes the two slots (`limit = min(limit ?? defaultLimit, maxLimit)`,
+    /// `skip = (page - 1) * limit`, 0 in cursor mode) without crossing. Anything else (strings,
+    /// fractions, out of range) still goes through [`parse_positive`] here. No allow-listing
+    /// depends on these numbers.
+    pub fn page_rules(&self) -> [u64; 3] {
+        [
+            self.spec.default_limit as u64,
+            self.spec.max_limit as u64,
+            MAX_PAGE,
+        ]
     }
 
     /// Per request: the shape key and the slot values in their JS form (hex, ms, strings),

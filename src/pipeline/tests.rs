@@ -466,6 +466,26 @@ fn arb_params() -> impl Strategy<Value = Value> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
+    /// The rules handed to JS (`page_rules`) compute the same `$limit` / `$skip` as the core
+    /// for every integer page/limit the JS side takes without crossing (1..=MAX_PAGE).
+    #[test]
+    fn page_rules_agree_with_resolve(
+        page in prop::option::of(1u64..=MAX_PAGE),
+        limit in prop::option::of(1u64..=MAX_PAGE),
+        max in 1u32..=10_000,
+    ) {
+        let c = compiled(json!({ "maxLimit": max, "defaultLimit": max.min(20) }));
+        let [d, m, p] = c.page_rules();
+        prop_assert_eq!(p, MAX_PAGE);
+        let mut params = serde_json::Map::new();
+        if let Some(x) = page { params.insert("page".into(), json!(x)); }
+        if let Some(x) = limit { params.insert("limit".into(), json!(x)); }
+        let r = c.resolve(&Value::Object(params)).unwrap();
+        let l = limit.unwrap_or(d).min(m);
+        prop_assert_eq!((r.limit, r.skip), (l, (page.unwrap_or(1) - 1) * l));
+    }
+
+
     #[test]
     fn limit_is_clamped_and_skip_consistent(page in 1u64..1000, limit in 1u64..100_000) {
         let c = compiled(json!({}));

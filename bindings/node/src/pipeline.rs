@@ -42,6 +42,13 @@ impl CompiledPipeline {
         call(|| self.inner.prepare(&parse("params", &params)?))
     }
 
+    /// `[defaultLimit, maxLimit, maxPage]` as JSON text (read once per compiled spec).
+    #[napi(js_name = "pageRules")]
+    pub fn page_rules(&self) -> String {
+        let [d, m, p] = self.inner.page_rules();
+        format!("[{d},{m},{p}]")
+    }
+
     /// The template of the request's shape as JSON text.
     #[napi]
     pub fn template(&self, params: String) -> Result<String> {

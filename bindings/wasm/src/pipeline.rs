@@ -37,6 +37,13 @@ impl CompiledPipeline {
         call(|| self.inner.prepare(&parse("params", &params)?))
     }
 
+    /// `[defaultLimit, maxLimit, maxPage]` as JSON text (read once per compiled spec).
+    #[wasm_bindgen(js_name = "pageRules")]
+    pub fn page_rules(&self) -> String {
+        let [d, m, p] = self.inner.page_rules();
+        format!("[{d},{m},{p}]")
+    }
+
     /// The template of the request's shape as JSON text.
     pub fn template(&self, params: String) -> Result<String> {
         call(|| Ok(self.inner.template(&parse("params", &params)?)?.to_json()))
