@@ -12,7 +12,7 @@ const { exercise } = require('./worker');
 
 const WORKER = path.join(__dirname, 'worker.js');
 const run = (id) => new Promise((resolve, reject) => {
-  const w = new Worker(WORKER, { workerData: { id } });
+  const w = new Worker(WORKER, { workerData: { id }, env: { ...process.env, HOTPATH_BACKEND: hotpath.backend } });
   w.once('message', (m) => (m.error ? reject(new Error(m.error)) : resolve(m)));
   w.once('error', reject);
   w.once('exit', (code) => { if (code !== 0) reject(new Error(`worker ${id} exited ${code}`)); });
@@ -48,7 +48,7 @@ describe(`worker_threads (${hotpath.backend})`, () => {
   }, 30_000);
 
   test('a worker terminated mid-work leaves the others and the main thread working; a new worker loads again', async () => {
-    const doomed = new Worker(WORKER, { workerData: { id: 9 } });
+    const doomed = new Worker(WORKER, { workerData: { id: 9 }, env: { ...process.env, HOTPATH_BACKEND: hotpath.backend } });
     await new Promise((r) => doomed.once('online', r));
     const [code, other, main] = await Promise.all([doomed.terminate(), run(5), exercise(6)]);
     expect(typeof code).toBe('number');

@@ -35,7 +35,7 @@ async function exercise(id) {
   let code;
   try { spec.build({ filter: { $where: '1' } }); } catch (e) { code = e.code; }
   out.forbidden = code;
-  try { hotpath.__testPanic('in a worker'); } catch (e) { out.panic = e.code; }
+  try { hotpath.__backend.binding.__testPanic('in a worker'); } catch (e) { out.panic = e.code; }
   if (hotpath.Cache) {
     const c = new hotpath.Cache({ max: 100 });
     for (let i = 0; i < 200; i++) c.set(`t${id}:${i}`, i);
