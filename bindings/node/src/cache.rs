@@ -1,1 +1,116 @@
-//! `cache` bindings (built in its own issue).
+//! `cache` bindings: the ordered key index behind `Cache` pattern invalidation. The hot
+//! operations (get/set/has/delete) never cross: they live in lib/cache.js.
+
+use crate::{call, Result};
+use hotpath_core::cache::{CacheIndex as CoreIndex, PatternKind};
+use napi::bindgen_prelude::Uint32Array;
+use napi_derive::napi;
+
+/// The Rust half of one `Cache`: keys by slot, in order, and pattern matching over them.
+#[napi]
+pub struct CacheIndex {
+    inner: CoreIndex,
+}
+
+#[napi]
+impl CacheIndex {
+    /// An empty index.
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        CacheIndex {
+            inner: CoreIndex::new(),
+        }
+    }
+
+    /// Number of indexed keys.
+    #[napi(getter)]
+    pub fn size(&self) -> u32 {
+        self.inner.len() as u32
+    }
+
+    /// Approximate heap bytes of the index.
+    #[napi(getter)]
+    pub fn heap_bytes(&self) -> f64 {
+        self.inner.heap_bytes() as f64
+    }
+
+    /// Forgets every key.
+    #[napi]
+    pub fn clear(&mut self) {
+        self.inner.clear();
+    }
+
+    /// Applies a batch of slot changes: `slots[i]` now holds the next `lens[i]` UTF-16 code
+    /// units of `keys` (0xFFFFFFFF: the slot is empty).
+    #[napi]
+    pub fn apply(&mut self, slots: &[u32], lens: &[u32], keys: String) -> Result<()> {
+        call(|| self.inner.apply_utf16(slots, lens, &keys))
+    }
+
+    /// Removes the keys matching a pattern (kind 0 regex source+flags, 1 prefix, 2 glob):
+    /// `[count, removed slots…, slots to check with the JS RegExp…]`.
+    #[napi]
+    pub fn take_matches(
+        &mut self,
+        kind: u32,
+        pattern: String,
+        flags: String,
+    ) -> Result<Uint32Array> {
+        call(|| {
+            let kind = PatternKind::from_code(kind)?;
+            self.inner
+                .take_matches(kind, &pattern, &flags)
+                .map(Uint32Array::new)
+        })
+    }
+
+    /// `takeMatches` into a caller's buffer (no allocation crosses): copies what fits and
+    /// returns the full length; `copyResult` gives the rest when it did not fit.
+    #[napi]
+    pub fn take_matches_into(
+        &mut self,
+        kind: u32,
+        pattern: String,
+        flags: String,
+        mut out: Uint32Array,
+    ) -> Result<u32> {
+        // SAFETY: the call runs synchronously on the JS thread; nothing else touches the
+        // buffer while Rust writes into it.
+        let out = unsafe { out.as_mut() };
+        call(|| {
+            let kind = PatternKind::from_code(kind)?;
+            self.inner.take_matches_into(kind, &pattern, &flags, out)
+        })
+    }
+
+    /// Copies the last `takeMatchesInto` result into `out`; returns its length.
+    #[napi]
+    pub fn copy_result(&mut self, mut out: Uint32Array) -> u32 {
+        // SAFETY: as in `take_matches_into`.
+        self.inner.copy_result(unsafe { out.as_mut() })
+    }
+
+    /// Indices of the given keys (not in the index) that match a pattern.
+    #[napi]
+    pub fn match_keys(
+        &mut self,
+        kind: u32,
+        pattern: String,
+        flags: String,
+        lens: &[u32],
+        keys: String,
+    ) -> Result<Uint32Array> {
+        call(|| {
+            let kind = PatternKind::from_code(kind)?;
+            self.inner
+                .match_keys(kind, &pattern, &flags, lens, &keys)
+                .map(Uint32Array::new)
+        })
+    }
+}
+
+impl Default for CacheIndex {
+    fn default() -> Self {
+        Self::new()
+    }
+}

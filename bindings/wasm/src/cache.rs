@@ -1,1 +1,100 @@
-//! `cache` bindings (built in its own issue).
+//! `cache` bindings: the ordered key index behind `Cache` pattern invalidation (the same
+//! surface as bindings/node). The hot operations never cross: they live in lib/cache.js.
+
+use crate::{call, Result};
+use hotpath_core::cache::{CacheIndex as CoreIndex, PatternKind};
+use wasm_bindgen::prelude::*;
+
+/// The Rust half of one `Cache`: keys by slot, in order, and pattern matching over them.
+#[wasm_bindgen]
+pub struct CacheIndex {
+    inner: CoreIndex,
+}
+
+#[wasm_bindgen]
+impl CacheIndex {
+    /// An empty index.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> CacheIndex {
+        CacheIndex {
+            inner: CoreIndex::new(),
+        }
+    }
+
+    /// Number of indexed keys.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> u32 {
+        self.inner.len() as u32
+    }
+
+    /// Approximate heap bytes of the index.
+    #[wasm_bindgen(getter, js_name = "heapBytes")]
+    pub fn heap_bytes(&self) -> f64 {
+        self.inner.heap_bytes() as f64
+    }
+
+    /// Forgets every key.
+    pub fn clear(&mut self) {
+        self.inner.clear();
+    }
+
+    /// Applies a batch of slot changes: `slots[i]` now holds the next `lens[i]` UTF-16 code
+    /// units of `keys` (0xFFFFFFFF: the slot is empty).
+    pub fn apply(&mut self, slots: &[u32], lens: &[u32], keys: &str) -> Result<()> {
+        call(|| self.inner.apply_utf16(slots, lens, keys))
+    }
+
+    /// Removes the keys matching a pattern (kind 0 regex source+flags, 1 prefix, 2 glob):
+    /// `[count, removed slots…, slots to check with the JS RegExp…]`.
+    #[wasm_bindgen(js_name = "takeMatches")]
+    pub fn take_matches(&mut self, kind: u32, pattern: &str, flags: &str) -> Result<Vec<u32>> {
+        call(|| {
+            let kind = PatternKind::from_code(kind)?;
+            self.inner.take_matches(kind, pattern, flags)
+        })
+    }
+
+    /// `takeMatches` into a caller's buffer (no allocation crosses): copies what fits and
+    /// returns the full length; `copyResult` gives the rest when it did not fit.
+    #[wasm_bindgen(js_name = "takeMatchesInto")]
+    pub fn take_matches_into(
+        &mut self,
+        kind: u32,
+        pattern: &str,
+        flags: &str,
+        out: &mut [u32],
+    ) -> Result<u32> {
+        call(|| {
+            let kind = PatternKind::from_code(kind)?;
+            self.inner.take_matches_into(kind, pattern, flags, out)
+        })
+    }
+
+    /// Copies the last `takeMatchesInto` result into `out`; returns its length.
+    #[wasm_bindgen(js_name = "copyResult")]
+    pub fn copy_result(&mut self, out: &mut [u32]) -> u32 {
+        self.inner.copy_result(out)
+    }
+
+    /// Indices of the given keys (not in the index) that match a pattern.
+    #[wasm_bindgen(js_name = "matchKeys")]
+    pub fn match_keys(
+        &mut self,
+        kind: u32,
+        pattern: &str,
+        flags: &str,
+        lens: &[u32],
+        keys: &str,
+    ) -> Result<Vec<u32>> {
+        call(|| {
+            let kind = PatternKind::from_code(kind)?;
+            self.inner.match_keys(kind, pattern, flags, lens, keys)
+        })
+    }
+}
+
+impl Default for CacheIndex {
+    fn default() -> Self {
+        Self::new()
+    }
+}
