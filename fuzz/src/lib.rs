@@ -10,6 +10,7 @@
 //! not allow, a cursor token the core itself produced but refuses, a decimal whose printed
 //! text reads back as another value.
 
+use hotpath_core::cache::{CacheIndex, Pattern, PatternKind};
 use hotpath_core::money::api as money_api;
 use hotpath_core::money::Decimal;
 use hotpath_core::pipeline::{Compiled, Node};
@@ -97,7 +98,9 @@ pub fn assert_safe_filter(n: &Node, fields: &[&str], what: &str) {
                 assert_safe_filter(v, fields, what);
             }
         }
-        Node::Arr(items) => items.iter().for_each(|i| assert_safe_filter(i, fields, what)),
+        Node::Arr(items) => items
+            .iter()
+            .for_each(|i| assert_safe_filter(i, fields, what)),
         _ => {}
     }
 }
@@ -110,7 +113,13 @@ fn assert_safe_pipeline(stages: &[Node], what: &str) {
         match n {
             Node::Obj(pairs) => {
                 for (k, v) in pairs {
-                    for bad in ["$where", "$function", "$accumulator", "__proto__", "_bsontype"] {
+                    for bad in [
+                        "$where",
+                        "$function",
+                        "$accumulator",
+                        "__proto__",
+                        "_bsontype",
+                    ] {
                         assert!(!k.contains(bad), "{what}: key {k:?} in a built stage");
                     }
                     keys(v, what);
@@ -148,13 +157,18 @@ pub fn pipeline_spec(data: &[u8]) {
     let Ok(c) = Compiled::compile_json(&spec) else {
         return;
     };
-    c.build(&json!({})).expect("a compiled spec builds its default request");
+    c.build(&json!({}))
+        .expect("a compiled spec builds its default request");
     let params = json_of(params).unwrap_or(json!({}));
     if let Ok(b) = c.build(&params) {
         // A successful build with the same params also has a template and a prepare answer.
         c.prepare(&params).expect("prepare agrees with build");
         let t = c.template(&params).expect("template agrees with build");
-        assert_eq!(t.pipeline.len(), b.pipeline.len(), "template and build differ");
+        assert_eq!(
+            t.pipeline.len(),
+            b.pipeline.len(),
+            "template and build differ"
+        );
     }
     let _ = c.filter_from_query(&params);
     let _ = c.suggest_index(&params);
@@ -181,7 +195,10 @@ pub fn filter_from_query(data: &[u8]) {
             && !f.to_json().contains("\"$numberDecimal\"")
         {
             let b = c.build(&json!({ "filter": back })).unwrap_or_else(|e| {
-                panic!("build refuses filterFromQuery's own output {}: {e:?}", f.to_json())
+                panic!(
+                    "build refuses filterFromQuery's own output {}: {e:?}",
+                    f.to_json()
+                )
             });
             assert_safe_pipeline(&b.pipeline, "build(filterFromQuery)");
         }
@@ -197,8 +214,16 @@ pub fn filter_from_query(data: &[u8]) {
 /// Cursor tokens: byte 0 picks signed/unsigned spec and the sort, the rest is the token.
 /// Also encodes `[sort, values]` JSON and requires the core to accept its own token.
 pub fn cursor_decode(data: &[u8]) {
-    let Some((&sel, rest)) = data.split_first() else { return };
-    let sorts = ["-createdAt", "amount", "-sale_date amount", "clientInfo.name", "status"];
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let sorts = [
+        "-createdAt",
+        "amount",
+        "-sale_date amount",
+        "clientInfo.name",
+        "status",
+    ];
     let sort = sorts[(sel as usize >> 1) % sorts.len()];
     let c = compiled(sel & 1 == 1);
     if let Ok(token) = std::str::from_utf8(rest) {
@@ -239,7 +264,9 @@ pub fn money_parse(data: &[u8]) {
         if let Ok(text) = money_api::from_decimal128(&data[..16]) {
             let d = Decimal::parse(&text)
                 .unwrap_or_else(|e| panic!("Decimal128 text {text:?} does not parse: {e:?}"));
-            let bytes = d.to_decimal128_bytes().expect("a Decimal128 value re-encodes");
+            let bytes = d
+                .to_decimal128_bytes()
+                .expect("a Decimal128 value re-encodes");
             let back = Decimal::from_decimal128_bytes(&bytes).expect("re-encoded bytes decode");
             assert!(same(&d, &back), "Decimal128 round trip changed {text:?}");
         }
@@ -260,7 +287,15 @@ pub fn money_parse(data: &[u8]) {
     }
     let sel = data.first().copied().unwrap_or(0) as u32;
     for op in 0..7 {
-        let _ = money_api::op_text(op, 0.0, Some(a), 0.0, Some(b), (sel % 40) as i32 - 2, sel % 7);
+        let _ = money_api::op_text(
+            op,
+            0.0,
+            Some(a),
+            0.0,
+            Some(b),
+            (sel % 40) as i32 - 2,
+            sel % 7,
+        );
     }
     let _ = money_api::allocate_text(0.0, Some(a), b, sel % 8, sel % 6);
     let _ = money_api::rate_text(sel & 1, a, b);
@@ -282,6 +317,82 @@ pub fn bson_balance(data: &[u8]) {
     let _ = money_api::sum_text(&[], "", &d128, -1, 0);
 }
 
+/// Regex / glob / prefix translation and the key index: byte 0 picks the kind (0 RegExp,
+/// 1 prefix, 2 glob) and the flags (bits 2–5: i, m, s, u); the pattern runs to the first
+/// 0xFF, then '\n'-separated keys. A pattern that compiles must select, through the index
+/// (prefix ranges, keys joined by '\n'), exactly the keys it matches one by one.
+pub fn regex_glob(data: &[u8]) {
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let (pat, keys) = split2(rest);
+    let (Ok(pat), Ok(keys)) = (std::str::from_utf8(pat), std::str::from_utf8(keys)) else {
+        return;
+    };
+    let kind = match sel & 3 {
+        0 => PatternKind::Regex,
+        1 => PatternKind::Prefix,
+        _ => PatternKind::Glob,
+    };
+    let flags: String = [(4, 'i'), (8, 'm'), (16, 's'), (32, 'u')]
+        .iter()
+        .filter(|(b, _)| sel & b != 0)
+        .map(|(_, c)| *c)
+        .collect();
+    let Ok(p) = Pattern::compile(kind, pat, &flags) else {
+        return;
+    };
+    // A cache holds each key once.
+    let mut seen = std::collections::HashSet::new();
+    let keys: Vec<&str> = if keys.is_empty() {
+        Vec::new()
+    } else {
+        keys.split('\n').filter(|k| seen.insert(*k)).collect()
+    };
+    let mut expected: Vec<u32> = Vec::new();
+    let mut host: Vec<u32> = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        if p.needs_host_check(k) {
+            host.push(i as u32);
+        } else if p.is_match(k) {
+            expected.push(i as u32);
+        }
+    }
+    if kind == PatternKind::Glob {
+        let g = hotpath_core::cache::Glob::new(pat);
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(
+                g.is_match(k),
+                expected.contains(&(i as u32)),
+                "glob {pat:?} on {k:?}"
+            );
+        }
+    }
+    // Through the index: keys in slots 0..n (UTF-16 lengths), duplicates allowed.
+    let mut idx = CacheIndex::new();
+    let slots: Vec<u32> = (0..keys.len() as u32).collect();
+    let lens: Vec<u32> = keys
+        .iter()
+        .map(|k| k.encode_utf16().count() as u32)
+        .collect();
+    idx.apply_utf16(&slots, &lens, &keys.concat())
+        .expect("keys apply");
+    let out = idx
+        .take_matches(kind, pat, &flags)
+        .expect("a compiled pattern runs");
+    let n = out[0] as usize;
+    let mut removed = out[1..1 + n].to_vec();
+    let mut checked = out[1 + n..].to_vec();
+    removed.sort_unstable();
+    checked.sort_unstable();
+    assert_eq!(
+        removed, expected,
+        "index vs per-key matches for {pat:?} /{flags}"
+    );
+    assert_eq!(checked, host, "host-check slots for {pat:?} /{flags}");
+    assert_eq!(idx.len(), keys.len() - n, "removed keys leave the index");
+}
+
 /// Every target, by name (for the corpus replay).
 pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("pipeline_spec", pipeline_spec),
@@ -289,4 +400,5 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("cursor_decode", cursor_decode),
     ("money_parse", money_parse),
     ("bson_balance", bson_balance),
+    ("regex_glob", regex_glob),
 ];
