@@ -393,8 +393,11 @@ pub fn regex_glob(data: &[u8]) {
     assert_eq!(idx.len(), keys.len() - n, "removed keys leave the index");
 }
 
+/// A target body.
+pub type Target = fn(&[u8]);
+
 /// Every target, by name (for the corpus replay).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("pipeline_spec", pipeline_spec),
     ("filter_from_query", filter_from_query),
     ("cursor_decode", cursor_decode),
