@@ -389,7 +389,12 @@ pub fn regex_glob(data: &[u8]) {
         removed, expected,
         "index vs per-key matches for {pat:?} /{flags}"
     );
-    assert_eq!(checked, host, "host-check slots for {pat:?} /{flags}");
+    // The index may rule a host-check key out itself (an anchored prefix it cannot start
+    // with), so its host-check slots are a subset of the per-key ones.
+    assert!(
+        checked.iter().all(|s| host.contains(s)),
+        "host-check slots {checked:?} not within {host:?} for {pat:?} /{flags}"
+    );
     assert_eq!(idx.len(), keys.len() - n, "removed keys leave the index");
 }
 
