@@ -16,28 +16,35 @@ pub struct CacheIndex {
 impl CacheIndex {
     /// An empty index.
     #[napi(constructor)]
-    pub fn new() -> Self {
-        CacheIndex {
-            inner: CoreIndex::new(),
-        }
+    pub fn new() -> Result<Self> {
+        call(|| {
+            Ok(CacheIndex {
+                inner: CoreIndex::new(),
+            })
+        })
     }
 
     /// Number of indexed keys.
     #[napi(getter)]
-    pub fn size(&self) -> u32 {
-        self.inner.len() as u32
+    pub fn size(&self) -> Result<u32> {
+        call(|| Ok(self.inner.len() as u32))
     }
 
     /// Approximate heap bytes of the index.
     #[napi(getter)]
-    pub fn heap_bytes(&self) -> f64 {
-        self.inner.heap_bytes() as f64
+    pub fn heap_bytes(&self) -> Result<f64> {
+        call(|| Ok(self.inner.heap_bytes() as f64))
     }
 
     /// Forgets every key.
     #[napi]
-    pub fn clear(&mut self) {
-        self.inner.clear();
+    pub fn clear(&mut self) -> Result<()> {
+        call(|| {
+            {
+                self.inner.clear();
+            }
+            Ok(())
+        })
     }
 
     /// Applies a batch of slot changes: `slots[i]` now holds the next `lens[i]` UTF-16 code
@@ -85,9 +92,13 @@ impl CacheIndex {
 
     /// Copies the last `takeMatchesInto` result into `out`; returns its length.
     #[napi]
-    pub fn copy_result(&mut self, mut out: Uint32Array) -> u32 {
-        // SAFETY: as in `take_matches_into`.
-        self.inner.copy_result(unsafe { out.as_mut() })
+    pub fn copy_result(&mut self, mut out: Uint32Array) -> Result<u32> {
+        call(|| {
+            Ok({
+                // SAFETY: as in `take_matches_into`.
+                self.inner.copy_result(unsafe { out.as_mut() })
+            })
+        })
     }
 
     /// Indices of the given keys (not in the index) that match a pattern.
@@ -106,11 +117,5 @@ impl CacheIndex {
                 .match_keys(kind, &pattern, &flags, lens, &keys)
                 .map(Uint32Array::new)
         })
-    }
-}
-
-impl Default for CacheIndex {
-    fn default() -> Self {
-        Self::new()
     }
 }

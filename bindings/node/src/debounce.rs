@@ -80,26 +80,31 @@ impl DebounceCore {
 
     /// Starts up to `max` due runs, earliest first; returns their ids.
     #[napi]
-    pub fn take_due(&mut self, now: f64, max: u32) -> Uint32Array {
-        Uint32Array::new(self.inner.take_due(now, max as usize))
+    pub fn take_due(&mut self, now: f64, max: u32) -> Result<Uint32Array> {
+        call(|| Ok(Uint32Array::new(self.inner.take_due(now, max as usize))))
     }
 
     /// The earliest deadline, or null when nothing is owed.
     #[napi]
-    pub fn next_deadline(&self) -> Option<f64> {
-        self.inner.next_deadline()
+    pub fn next_deadline(&self) -> Result<Option<f64>> {
+        call(|| Ok(self.inner.next_deadline()))
     }
 
     /// Makes the owed run of `id` due now: 0 nothing, 1 queued, 2 running, 3 after the run.
     #[napi]
-    pub fn force(&mut self, id: u32, now: f64) -> u32 {
-        forced_code(self.inner.force(id, now))
+    pub fn force(&mut self, id: u32, now: f64) -> Result<u32> {
+        call(|| Ok(forced_code(self.inner.force(id, now))))
     }
 
     /// Makes every owed run due now.
     #[napi]
-    pub fn force_all(&mut self, now: f64) {
-        self.inner.force_all(now)
+    pub fn force_all(&mut self, now: f64) -> Result<()> {
+        call(|| {
+            {
+                self.inner.force_all(now)
+            }
+            Ok(())
+        })
     }
 
     /// Ends a run: 0 idle, 1 again, 2 retry, 3 gave up (idle), 4 gave up (follow-up owed).
@@ -122,48 +127,52 @@ impl DebounceCore {
 
     /// Drops every owed run; returns the ids that became idle.
     #[napi]
-    pub fn cancel_all(&mut self) -> Uint32Array {
-        Uint32Array::new(self.inner.cancel_all())
+    pub fn cancel_all(&mut self) -> Result<Uint32Array> {
+        call(|| Ok(Uint32Array::new(self.inner.cancel_all())))
     }
 
     /// Drops the owed run of `id`; whether one was owed.
     #[napi]
-    pub fn cancel(&mut self, id: u32) -> bool {
-        self.inner.cancel(id)
+    pub fn cancel(&mut self, id: u32) -> Result<bool> {
+        call(|| Ok(self.inner.cancel(id)))
     }
 
     /// Whether a run of `id` is owed and not started.
     #[napi]
-    pub fn has(&self, id: u32) -> bool {
-        self.inner.has(id)
+    pub fn has(&self, id: u32) -> Result<bool> {
+        call(|| Ok(self.inner.has(id)))
     }
 
     /// 0 idle, 1 pending, 2 running, 3 running with a follow-up owed.
     #[napi]
-    pub fn state(&self, id: u32) -> u32 {
-        self.inner.state(id) as u32
+    pub fn state(&self, id: u32) -> Result<u32> {
+        call(|| Ok(self.inner.state(id) as u32))
     }
 
     /// scheduled, coalesced, runs, succeeded, failed, retries, pending, running.
     #[napi]
-    pub fn stats(&self) -> Float64Array {
-        let s = self.inner.stats();
-        let v = [
-            s.scheduled,
-            s.coalesced,
-            s.runs,
-            s.succeeded,
-            s.failed,
-            s.retries,
-            s.pending,
-            s.running,
-        ];
-        Float64Array::new(v.iter().map(|x| *x as f64).collect::<Vec<f64>>())
+    pub fn stats(&self) -> Result<Float64Array> {
+        call(|| {
+            Ok({
+                let s = self.inner.stats();
+                let v = [
+                    s.scheduled,
+                    s.coalesced,
+                    s.runs,
+                    s.succeeded,
+                    s.failed,
+                    s.retries,
+                    s.pending,
+                    s.running,
+                ];
+                Float64Array::new(v.iter().map(|x| *x as f64).collect::<Vec<f64>>())
+            })
+        })
     }
 
     /// Bytes held by the core bookkeeping.
     #[napi]
-    pub fn memory_bytes(&self) -> f64 {
-        self.inner.memory_bytes() as f64
+    pub fn memory_bytes(&self) -> Result<f64> {
+        call(|| Ok(self.inner.memory_bytes() as f64))
     }
 }

@@ -103,8 +103,8 @@ pub fn money_balance_bson(buf: &[u8], options: String, rounding: u32) -> Result<
 
 /// Minor unit of a currency, −1 when unknown.
 #[napi(js_name = "moneyMinorUnit")]
-pub fn money_minor_unit(code: String) -> i32 {
-    api::minor_unit_or_unknown(&code)
+pub fn money_minor_unit(code: String) -> Result<i32> {
+    call(|| Ok(api::minor_unit_or_unknown(&code)))
 }
 
 /// Registers (or overrides) a currency.

@@ -44,9 +44,13 @@ impl CompiledPipeline {
 
     /// `[defaultLimit, maxLimit, maxPage]` as JSON text (read once per compiled spec).
     #[napi(js_name = "pageRules")]
-    pub fn page_rules(&self) -> String {
-        let [d, m, p] = self.inner.page_rules();
-        format!("[{d},{m},{p}]")
+    pub fn page_rules(&self) -> Result<String> {
+        call(|| {
+            Ok({
+                let [d, m, p] = self.inner.page_rules();
+                format!("[{d},{m},{p}]")
+            })
+        })
     }
 
     /// The template of the request's shape as JSON text.

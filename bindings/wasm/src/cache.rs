@@ -15,27 +15,34 @@ pub struct CacheIndex {
 impl CacheIndex {
     /// An empty index.
     #[wasm_bindgen(constructor)]
-    pub fn new() -> CacheIndex {
-        CacheIndex {
-            inner: CoreIndex::new(),
-        }
+    pub fn new() -> Result<CacheIndex> {
+        call(|| {
+            Ok(CacheIndex {
+                inner: CoreIndex::new(),
+            })
+        })
     }
 
     /// Number of indexed keys.
     #[wasm_bindgen(getter)]
-    pub fn size(&self) -> u32 {
-        self.inner.len() as u32
+    pub fn size(&self) -> Result<u32> {
+        call(|| Ok(self.inner.len() as u32))
     }
 
     /// Approximate heap bytes of the index.
     #[wasm_bindgen(getter, js_name = "heapBytes")]
-    pub fn heap_bytes(&self) -> f64 {
-        self.inner.heap_bytes() as f64
+    pub fn heap_bytes(&self) -> Result<f64> {
+        call(|| Ok(self.inner.heap_bytes() as f64))
     }
 
     /// Forgets every key.
-    pub fn clear(&mut self) {
-        self.inner.clear();
+    pub fn clear(&mut self) -> Result<()> {
+        call(|| {
+            {
+                self.inner.clear();
+            }
+            Ok(())
+        })
     }
 
     /// Applies a batch of slot changes: `slots[i]` now holds the next `lens[i]` UTF-16 code
@@ -72,8 +79,8 @@ impl CacheIndex {
 
     /// Copies the last `takeMatchesInto` result into `out`; returns its length.
     #[wasm_bindgen(js_name = "copyResult")]
-    pub fn copy_result(&mut self, out: &mut [u32]) -> u32 {
-        self.inner.copy_result(out)
+    pub fn copy_result(&mut self, out: &mut [u32]) -> Result<u32> {
+        call(|| Ok(self.inner.copy_result(out)))
     }
 
     /// Indices of the given keys (not in the index) that match a pattern.
@@ -90,11 +97,5 @@ impl CacheIndex {
             let kind = PatternKind::from_code(kind)?;
             self.inner.match_keys(kind, pattern, flags, lens, keys)
         })
-    }
-}
-
-impl Default for CacheIndex {
-    fn default() -> Self {
-        Self::new()
     }
 }

@@ -79,26 +79,31 @@ impl DebounceCore {
 
     /// Starts up to `max` due runs, earliest first; returns their ids.
     #[wasm_bindgen(js_name = "takeDue")]
-    pub fn take_due(&mut self, now: f64, max: u32) -> Vec<u32> {
-        self.inner.take_due(now, max as usize)
+    pub fn take_due(&mut self, now: f64, max: u32) -> Result<Vec<u32>> {
+        call(|| Ok(self.inner.take_due(now, max as usize)))
     }
 
     /// The earliest deadline, or null when nothing is owed.
     #[wasm_bindgen(js_name = "nextDeadline")]
-    pub fn next_deadline(&self) -> Option<f64> {
-        self.inner.next_deadline()
+    pub fn next_deadline(&self) -> Result<Option<f64>> {
+        call(|| Ok(self.inner.next_deadline()))
     }
 
     /// Makes the owed run of `id` due now: 0 nothing, 1 queued, 2 running, 3 after the run.
     #[wasm_bindgen]
-    pub fn force(&mut self, id: u32, now: f64) -> u32 {
-        forced_code(self.inner.force(id, now))
+    pub fn force(&mut self, id: u32, now: f64) -> Result<u32> {
+        call(|| Ok(forced_code(self.inner.force(id, now))))
     }
 
     /// Makes every owed run due now.
     #[wasm_bindgen(js_name = "forceAll")]
-    pub fn force_all(&mut self, now: f64) {
-        self.inner.force_all(now)
+    pub fn force_all(&mut self, now: f64) -> Result<()> {
+        call(|| {
+            {
+                self.inner.force_all(now)
+            }
+            Ok(())
+        })
     }
 
     /// Ends a run: 0 idle, 1 again, 2 retry, 3 gave up (idle), 4 gave up (follow-up owed).
@@ -119,48 +124,52 @@ impl DebounceCore {
 
     /// Drops every owed run; returns the ids that became idle.
     #[wasm_bindgen(js_name = "cancelAll")]
-    pub fn cancel_all(&mut self) -> Vec<u32> {
-        self.inner.cancel_all()
+    pub fn cancel_all(&mut self) -> Result<Vec<u32>> {
+        call(|| Ok(self.inner.cancel_all()))
     }
 
     /// Drops the owed run of `id`; whether one was owed.
     #[wasm_bindgen]
-    pub fn cancel(&mut self, id: u32) -> bool {
-        self.inner.cancel(id)
+    pub fn cancel(&mut self, id: u32) -> Result<bool> {
+        call(|| Ok(self.inner.cancel(id)))
     }
 
     /// Whether a run of `id` is owed and not started.
     #[wasm_bindgen]
-    pub fn has(&self, id: u32) -> bool {
-        self.inner.has(id)
+    pub fn has(&self, id: u32) -> Result<bool> {
+        call(|| Ok(self.inner.has(id)))
     }
 
     /// 0 idle, 1 pending, 2 running, 3 running with a follow-up owed.
     #[wasm_bindgen]
-    pub fn state(&self, id: u32) -> u32 {
-        self.inner.state(id) as u32
+    pub fn state(&self, id: u32) -> Result<u32> {
+        call(|| Ok(self.inner.state(id) as u32))
     }
 
     /// scheduled, coalesced, runs, succeeded, failed, retries, pending, running.
     #[wasm_bindgen]
-    pub fn stats(&self) -> Vec<f64> {
-        let s = self.inner.stats();
-        let v = [
-            s.scheduled,
-            s.coalesced,
-            s.runs,
-            s.succeeded,
-            s.failed,
-            s.retries,
-            s.pending,
-            s.running,
-        ];
-        v.iter().map(|x| *x as f64).collect::<Vec<f64>>()
+    pub fn stats(&self) -> Result<Vec<f64>> {
+        call(|| {
+            Ok({
+                let s = self.inner.stats();
+                let v = [
+                    s.scheduled,
+                    s.coalesced,
+                    s.runs,
+                    s.succeeded,
+                    s.failed,
+                    s.retries,
+                    s.pending,
+                    s.running,
+                ];
+                v.iter().map(|x| *x as f64).collect::<Vec<f64>>()
+            })
+        })
     }
 
     /// Bytes held by the core bookkeeping.
     #[wasm_bindgen(js_name = "memoryBytes")]
-    pub fn memory_bytes(&self) -> f64 {
-        self.inner.memory_bytes() as f64
+    pub fn memory_bytes(&self) -> Result<f64> {
+        call(|| Ok(self.inner.memory_bytes() as f64))
     }
 }

@@ -89,8 +89,8 @@ pub fn money_balance_bson(buf: &[u8], options: &str, rounding: u32) -> Result<St
 
 /// Minor unit of a currency, −1 when unknown.
 #[wasm_bindgen(js_name = "moneyMinorUnit")]
-pub fn money_minor_unit(code: &str) -> i32 {
-    api::minor_unit_or_unknown(code)
+pub fn money_minor_unit(code: &str) -> Result<i32> {
+    call(|| Ok(api::minor_unit_or_unknown(code)))
 }
 
 /// Registers (or overrides) a currency.

@@ -39,9 +39,13 @@ impl CompiledPipeline {
 
     /// `[defaultLimit, maxLimit, maxPage]` as JSON text (read once per compiled spec).
     #[wasm_bindgen(js_name = "pageRules")]
-    pub fn page_rules(&self) -> String {
-        let [d, m, p] = self.inner.page_rules();
-        format!("[{d},{m},{p}]")
+    pub fn page_rules(&self) -> Result<String> {
+        call(|| {
+            Ok({
+                let [d, m, p] = self.inner.page_rules();
+                format!("[{d},{m},{p}]")
+            })
+        })
     }
 
     /// The template of the request's shape as JSON text.
