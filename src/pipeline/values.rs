@@ -134,11 +134,14 @@ pub fn is_decimal(s: &str) -> bool {
         Some(p) => (&t[..p], Some(&t[p + 1..])),
         None => (t, None),
     };
+    let mut exponent: i64 = 0;
     if let Some(e) = exp {
+        let negative = e.starts_with('-');
         let e = e.strip_prefix(['-', '+']).unwrap_or(e);
         if e.is_empty() || e.len() > 4 || !e.bytes().all(|b| b.is_ascii_digit()) {
             return false;
         }
+        exponent = e.parse::<i64>().unwrap_or(0) * if negative { -1 } else { 1 };
     }
     let (ip, fp) = match mant.split_once('.') {
         Some((a, b)) => (a, b),
@@ -151,7 +154,14 @@ pub fn is_decimal(s: &str) -> bool {
         return false;
     }
     let digits = ip.trim_start_matches('0').len() + fp.len();
-    digits <= 34
+    if digits > 34 {
+        return false;
+    }
+    // Decimal128's range: the stored exponent (exponent − digits after the point) must lie in
+    // −6176..=6111 once the significant digits are counted, or the caller's bson refuses it.
+    let significant = ip.bytes().chain(fp.bytes()).skip_while(|&b| b == b'0').count().max(1) as i64;
+    let stored = exponent - fp.len() as i64;
+    stored >= -6176 && stored + significant - 1 <= 6144
 }
 
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
