@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::node::Node;
 use super::spec::{Op, Spec, POISON};
-use super::values::{coerce, prefix_regex};
+use super::values::{coerce, prefix_literal_len, prefix_regex};
 use crate::{Error, Result};
 
 /// Most values `$in` / `$nin` accept.
@@ -105,7 +105,7 @@ fn make_cond(
             other => return Err(val_err(format!("expected a boolean, got {other}"))),
         },
         Op::Regex => match raw {
-            Value::String(s) if s.len() <= 256 => Node::Str(prefix_regex(s)),
+            Value::String(s) if prefix_literal_len(s) <= 256 => Node::Str(prefix_regex(s)),
             other => {
                 return Err(val_err(format!(
                     "expected a string of at most 256 characters, got {other}"

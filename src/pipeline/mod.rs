@@ -71,7 +71,7 @@ pub use filter::{parse_filter, parse_query, Cond, MAX_IN, RESERVED};
 pub use node::Node;
 pub use sort::{parse_sort, with_tiebreak, SortKey};
 pub use spec::{CountMode, FieldType, Lookup, LookupForm, Op, Spec};
-pub use values::{escape_regex, is_escaped_prefix, parse_date, prefix_regex};
+pub use values::{escape_regex, is_escaped_prefix, parse_date, prefix_literal_len, prefix_regex};
 
 use crate::{Error, Result};
 

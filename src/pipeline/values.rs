@@ -298,6 +298,24 @@ pub fn is_escaped_prefix(p: &str) -> bool {
     true
 }
 
+/// Length in characters of the literal a prefix search for `s` matches: `s` itself, or the
+/// unescaped literal when `s` is already an escaped prefix (so a value and its escaped form,
+/// as `filterFromQuery` returns it, count the same).
+pub fn prefix_literal_len(s: &str) -> usize {
+    if !is_escaped_prefix(s) {
+        return s.chars().count();
+    }
+    let mut n = 0;
+    let mut it = s[1..].chars();
+    while let Some(c) = it.next() {
+        if c == '\\' {
+            it.next();
+        }
+        n += 1;
+    }
+    n
+}
+
 /// A prefix search: kept when already an escaped prefix, else `^` + the escaped literal.
 pub fn prefix_regex(s: &str) -> String {
     if is_escaped_prefix(s) {
@@ -348,5 +366,7 @@ mod tests {
         assert_eq!(prefix_regex("^a\\.b"), "^a\\.b");
         assert_eq!(prefix_regex("^a.b"), "^\\^a\\.b");
         assert!(is_escaped_prefix(&prefix_regex("(a+)+$")));
+        assert_eq!(prefix_literal_len(&prefix_regex("a.b\\c")), 5);
+        assert_eq!(prefix_literal_len("a.b"), 3);
     }
 }
