@@ -3,11 +3,11 @@
 /**
  * `npm run stress`: the slow reliability checks that stay out of `npm test` —
  * fuzzing (scripts/stress/fuzz.sh, 30 s per target when nightly + cargo-fuzz exist),
- * ReDoS (redos.js) and soak (soak.js). Each step prints its figures; the exit code is
+ * ReDoS (redos.js), soak (soak.js) and Redis faults (redis-faults.js). Each step prints its figures; the exit code is
  * non-zero if any failed. Default sizes keep the whole run under ~10 minutes on 2 cores.
  *
  *   npm run stress                    everything, default sizes
- *   npm run stress -- --only=soak     one step (fuzz | redos | soak)
+ *   npm run stress -- --only=soak     one step (fuzz | redos | soak | redis)
  *   FUZZ_SECONDS=600 SOAK_OPS=10000000 REDOS_KEYS=1000000 npm run stress   the full sizes
  */
 const { spawnSync } = require('node:child_process');
@@ -19,6 +19,7 @@ const steps = [
   ['fuzz', 'bash', [path.join(here, 'fuzz.sh'), process.env.FUZZ_SECONDS || '30']],
   ['redos', process.execPath, [path.join(here, 'redos.js')]],
   ['soak', process.execPath, ['--expose-gc', path.join(here, 'soak.js')]],
+  ['redis', process.execPath, [path.join(here, 'redis-faults.js')]],
 ];
 const failed = [];
 for (const [name, cmd, args] of steps) {
