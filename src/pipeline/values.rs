@@ -159,7 +159,12 @@ pub fn is_decimal(s: &str) -> bool {
     }
     // Decimal128's range: the stored exponent (exponent − digits after the point) must lie in
     // −6176..=6111 once the significant digits are counted, or the caller's bson refuses it.
-    let significant = ip.bytes().chain(fp.bytes()).skip_while(|&b| b == b'0').count().max(1) as i64;
+    let significant = ip
+        .bytes()
+        .chain(fp.bytes())
+        .skip_while(|&b| b == b'0')
+        .count()
+        .max(1) as i64;
     let stored = exponent - fp.len() as i64;
     stored >= -6176 && stored + significant - 1 <= 6144
 }
