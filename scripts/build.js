@@ -6,13 +6,16 @@
  *   node scripts/build.js wasm [--release]     wasm-bindgen module → ./npm/wasm/
  *   node scripts/build.js prepare              both, release (the npm `prepare` hook);
  *                                              HOTPATH_SKIP_BUILD=1 skips it
+ * The wasm build installs what it lacks first (the wasm32 target, the pinned wasm-bindgen-cli
+ * into the project's tool folder: scripts/tools.js), one progress line each.
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const tools = require('./tools');
+
 const ROOT = path.join(__dirname, '..');
-const WASM_BINDGEN_VERSION = '0.2.130'; // must equal the wasm-bindgen crate pin in bindings/wasm
 
 function run(cmd, args, opts = {}) {
   console.log(`$ ${cmd} ${args.join(' ')}`);
@@ -27,16 +30,11 @@ function buildNative(release) {
 }
 
 function buildWasm(release) {
-  let version = '';
-  try { version = execFileSync('wasm-bindgen', ['--version'], { encoding: 'utf8' }).trim(); } catch { /* missing */ }
-  if (version !== `wasm-bindgen ${WASM_BINDGEN_VERSION}`) {
-    throw new Error(`wasm-bindgen ${WASM_BINDGEN_VERSION} is required on PATH (found: ${version || 'none'}); `
-      + `install it with: cargo install wasm-bindgen-cli --version ${WASM_BINDGEN_VERSION}`);
-  }
+  const env = tools.ensure('wasm-target', 'wasm-bindgen');
   run('cargo', ['build', '-p', 'hotpath-wasm', '--target', 'wasm32-unknown-unknown', ...(release ? ['--release'] : [])]);
   const targetDir = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
   const wasm = path.join(targetDir, 'wasm32-unknown-unknown', release ? 'release' : 'debug', 'hotpath_wasm.wasm');
-  run('wasm-bindgen', ['--target', 'nodejs', '--out-dir', 'npm/wasm', '--out-name', 'hotpath_wasm', wasm]);
+  run('wasm-bindgen', ['--target', 'nodejs', '--out-dir', 'npm/wasm', '--out-name', 'hotpath_wasm', wasm], { env });
 }
 
 const [what, ...flags] = process.argv.slice(2);

