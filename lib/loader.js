@@ -11,23 +11,33 @@ const { wrapBinding } = require('./errors');
 
 const ROOT = path.join(__dirname, '..');
 
-/** The napi-rs platform suffix of this process, e.g. `linux-x64-gnu`. */
-function platformTriple(platform = process.platform, arch = process.arch) {
-  if (platform === 'linux') {
-    const glibc = typeof process.report?.getReport === 'function'
-      && process.report.getReport().header?.glibcVersionRuntime;
-    return `linux-${arch}-${glibc ? 'gnu' : 'musl'}`;
-  }
-  if (platform === 'win32') return `win32-${arch}-msvc`;
-  return `${platform}-${arch}`;
+function glibcRuntime() {
+  return typeof process.report?.getReport === 'function' && process.report.getReport().header?.glibcVersionRuntime;
 }
 
-/** The default loaders, in order. */
-function defaultLoaders() {
-  const triple = platformTriple();
+/**
+ * The napi-rs platform names (npm/<name>, package hotpath-<name>) this process can load,
+ * best first, e.g. `['linux-x64-gnu']`. Windows lists msvc, then gnu: the release ships a
+ * mingw-w64 build, which loads in the usual node.exe (it only uses Node-API).
+ */
+function platformTriples(platform = process.platform, arch = process.arch, glibc = platform === 'linux' && glibcRuntime()) {
+  if (platform === 'linux') return [`linux-${arch}-${glibc ? 'gnu' : 'musl'}`];
+  if (platform === 'win32') return [`win32-${arch}-msvc`, `win32-${arch}-gnu`];
+  return [`${platform}-${arch}`];
+}
+
+/** The first (preferred) platform name of this process. */
+function platformTriple(platform, arch) {
+  return platformTriples(platform, arch)[0];
+}
+
+/** The default loaders, in order: local builds and platform packages, then wasm. */
+function defaultLoaders(triples = platformTriples()) {
   return [
-    { backend: 'native', from: `local hotpath.${triple}.node`, load: () => require(path.join(ROOT, `hotpath.${triple}.node`)) },
-    { backend: 'native', from: `package hotpath-${triple}`, load: () => require(`hotpath-${triple}`) },
+    ...triples.flatMap((triple) => [
+      { backend: 'native', from: `local hotpath.${triple}.node`, load: () => require(path.join(ROOT, `hotpath.${triple}.node`)) },
+      { backend: 'native', from: `package hotpath-${triple}`, load: () => require(`hotpath-${triple}`) },
+    ]),
     { backend: 'wasm', from: 'local npm/wasm', load: () => require(path.join(ROOT, 'npm', 'wasm', 'hotpath_wasm.js')) },
     { backend: 'wasm', from: 'package hotpath-wasm', load: () => require('hotpath-wasm') },
   ];
@@ -62,4 +72,4 @@ function loadBackend({ env = process.env, loaders = defaultLoaders() } = {}) {
   throw new Error(`hotpath: ${why}:\n${tried}`, { cause });
 }
 
-module.exports = { loadBackend, defaultLoaders, platformTriple };
+module.exports = { loadBackend, defaultLoaders, platformTriple, platformTriples };
