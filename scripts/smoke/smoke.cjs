@@ -1,0 +1,3 @@
+'use strict';
+// CommonJS consumer: `node smoke.cjs` inside an app that installed hotpath.
+require('./checks.cjs')(require('hotpath'), 'cjs');
