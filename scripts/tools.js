@@ -41,6 +41,12 @@ function env(base = process.env) {
   return { ...base, PATH: `${BIN}${path.delimiter}${base.PATH || ''}` };
 }
 
+/** The tool folder as a short path for messages. */
+function where() {
+  const rel = path.relative(process.cwd(), DIR);
+  return rel && !rel.startsWith('..') ? rel : DIR;
+}
+
 function output(cmd, args) {
   try {
     return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: env() }).trim();
@@ -72,7 +78,7 @@ function install(what, cmd, args, opts = {}) {
 }
 
 function cargoInstall(crate, version, bin, extra = []) {
-  install(`${crate} ${version} into ${path.relative(process.cwd(), DIR) || '.'}`, 'cargo',
+  install(`${crate} ${version} into ${where()}`, 'cargo',
     ['install', '--root', DIR, crate, '--version', version, '--force', ...extra],
     // The tools' own build must not land in (or invalidate) the project's target folder.
     { env: { ...env(), CARGO_TARGET_DIR: path.join(DIR, 'build') } });
@@ -147,7 +153,7 @@ const TOOLS = {
       const target = path.join(DIR, 'zig');
       fs.rmSync(target, { recursive: true, force: true });
       const python = has('python3') ? 'python3' : 'python';
-      install(`zig ${ZIGLANG} (pip ziglang) into ${path.relative(process.cwd(), DIR) || '.'}`, python,
+      install(`zig ${ZIGLANG} (pip ziglang) into ${where()}`, python,
         ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--target', target, `ziglang==${ZIGLANG}`]);
       fs.mkdirSync(BIN, { recursive: true });
       fs.rmSync(path.join(BIN, 'zig'), { force: true });

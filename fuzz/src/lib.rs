@@ -1,7 +1,7 @@
 //! Fuzz target bodies for hotpath-core, as plain functions.
 //!
 //! Each `pub fn <target>(data: &[u8])` is what `fuzz_targets/<target>.rs` runs under
-//! libFuzzer (nightly + cargo-fuzz), and what the root crate's stable test
+//! libFuzzer (cargo-fuzz, on stable with RUSTC_BOOTSTRAP=1), and what the root crate's test
 //! `tests/fuzz_corpus.rs` replays over `fuzz/corpus/<target>/` (it includes this file with
 //! `#[path]`, so this file uses only `hotpath_core` and `serde_json` and no crate attributes).
 //!
