@@ -161,6 +161,9 @@ function main() {
   run(process.execPath, [path.join(__dirname, 'build.js'), 'wasm', '--release'], { env: tools.env() });
   console.log(`\n=== binaries (built in ${Math.round((Date.now() - t0) / 1000)} s)`);
   for (const t of targets) console.log(checkBinary(t));
+  const wasm = text('file', ['-b', path.join(ROOT, 'npm', 'wasm', 'hotpath_wasm_bg.wasm')]).trim();
+  if (!/^WebAssembly \(wasm\) binary module/.test(wasm)) throw new Error(`wasm: file(1) says "${wasm}"`);
+  console.log(`wasm: ${wasm}`);
 
   fs.mkdirSync(DIST, { recursive: true });
   for (const f of fs.readdirSync(DIST)) if (f.endsWith('.tgz')) fs.rmSync(path.join(DIST, f));
