@@ -7,7 +7,7 @@
  *  1. app "full": `npm install` of hotpath; every hotpath-* name (the platform packages and
  *     hotpath-wasm) is pinned by `overrides` to its tarball, so nothing comes from a registry.
  *     No install-script warning, no lifecycle script in any installed hotpath package.
- *     Types: @arethetypeswrong/cli on the main tarball; tsc --strict --module nodenext
+ *     `npm publish --dry-run` accepts each tarball. Types: @arethetypeswrong/cli on the main tarball; tsc --strict --module nodenext
  *     (ESM and CJS files, emitted and run) and --moduleResolution bundler.
  *     Runs CJS, ESM and the compiled TypeScript on Node 20, 22 and 24, native and with
  *     HOTPATH_BACKEND=wasm.
@@ -143,6 +143,15 @@ function main() {
   check('types: @arethetypeswrong/cli (node16 CJS and ESM, bundler) finds no problem', () => {
     const attw = path.join(ROOT, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
     console.log(sh(process.execPath, [attw, tarball('hotpath'), '--profile', 'node16', '--format', 'table-flipped'], { env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } }));
+  });
+  check('npm publish --dry-run accepts every tarball (all a maintainer has left to do)', () => {
+    const files = fs.readdirSync(DIST).filter((f) => f.endsWith(`-${version}.tgz`));
+    if (files.length !== TARGETS.length + 2) throw new Error(`dist/ has ${files.join(', ')}`);
+    for (const f of files) {
+      const out = sh('npm', ['publish', '--dry-run', `./${path.relative(ROOT, path.join(DIST, f))}`], { cwd: ROOT, env: { ...process.env, npm_config_loglevel: 'notice' } });
+      const want = `+ ${f.slice(0, -`-${version}.tgz`.length)}@${version}`;
+      if (!out.includes(want)) throw new Error(`npm publish --dry-run ${f}: no "${want}" in\n${out}`);
+    }
   });
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const tsBase = ['--strict', '--target', 'es2022', '--skipLibCheck', 'false'];
