@@ -45,6 +45,10 @@ describe(`release configuration (${process.env.HOTPATH_BACKEND})`, () => {
     expect(pkg.napi.targets).toContain(target.replace(/\.2\.17$/, ''));
   });
 
+  test('the Rust targets the tools install are exactly the packed ones', () => {
+    expect([...tools.CROSS_TARGETS].sort()).toEqual(TARGETS.map((t) => t.target.replace(/\.2\.17$/, '')).sort());
+  });
+
   test('every platform a shipped package serves asks the loader for that package', () => {
     const cases = [['linux', 'x64', true], ['linux', 'arm64', true], ['linux', 'x64', false], ['linux', 'arm64', false],
       ['darwin', 'x64'], ['darwin', 'arm64'], ['win32', 'x64']];

