@@ -286,12 +286,11 @@ impl TinyLfu {
         self.slots[i] = Slot {
             hash,
             weight,
-            queue: Queue::Window,
+            queue: Queue::Absent,
         };
-        self.window.push(slot, ());
+        self.link(slot, Queue::Window);
         self.len += 1;
         self.weight += u64::from(weight);
-        self.window_weight += u64::from(weight);
         if let Some(sketch) = &mut self.sketch {
             sketch.increment(hash);
         }
@@ -320,22 +319,8 @@ impl TinyLfu {
             Some(s) if s.queue != Queue::Absent => *s,
             _ => return false,
         };
-        let weight = u64::from(s.weight);
-        match s.queue {
-            Queue::Window => {
-                self.window.pop(&slot);
-                self.window_weight -= weight;
-            }
-            Queue::Probation => {
-                self.probation.pop(&slot);
-            }
-            Queue::Protected => {
-                self.protected.pop(&slot);
-                self.protected_weight -= weight;
-            }
-            Queue::Absent => {}
-        }
-        self.weight -= weight;
+        self.unlink(slot, s.queue);
+        self.weight -= u64::from(s.weight);
         self.len -= 1;
         self.slots[slot as usize] = ABSENT;
         true
@@ -376,8 +361,14 @@ impl TinyLfu {
 
     /// Moves `slot` to the MRU end of `to`.
     fn transfer(&mut self, slot: u32, from: Queue, to: Queue) {
+        self.unlink(slot, from);
+        self.link(slot, to);
+    }
+
+    /// Takes `slot` out of `queue` (its list and the segment's weight).
+    fn unlink(&mut self, slot: u32, queue: Queue) {
         let weight = u64::from(self.slots[slot as usize].weight);
-        match from {
+        match queue {
             Queue::Window => {
                 self.window.pop(&slot);
                 self.window_weight -= weight;
@@ -389,9 +380,14 @@ impl TinyLfu {
                 self.protected.pop(&slot);
                 self.protected_weight -= weight;
             }
-            Queue::Absent => unreachable!("transfer of an absent slot"),
+            Queue::Absent => {}
         }
-        match to {
+    }
+
+    /// Puts `slot` at the MRU end of `queue` and records where it is.
+    fn link(&mut self, slot: u32, queue: Queue) {
+        let weight = u64::from(self.slots[slot as usize].weight);
+        match queue {
             Queue::Window => {
                 self.window.push(slot, ());
                 self.window_weight += weight;
@@ -403,9 +399,9 @@ impl TinyLfu {
                 self.protected.push(slot, ());
                 self.protected_weight += weight;
             }
-            Queue::Absent => unreachable!("transfer to absent"),
+            Queue::Absent => {}
         }
-        self.slots[slot as usize].queue = to;
+        self.slots[slot as usize].queue = queue;
     }
 
     fn evict_entries(&mut self) {
