@@ -41,6 +41,7 @@ pub mod glob;
 pub mod index;
 pub mod js_regex;
 pub mod pattern;
+pub mod policy;
 
 pub use glob::Glob;
 pub use index::{KeyIndex, Matches};
