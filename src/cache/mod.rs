@@ -17,13 +17,17 @@
 //! Rust owns what it is good at: the keys in order, and matching patterns over them in
 //! linear time. The index ([`KeyIndex`]) is built on the first pattern invalidation and
 //! kept current lazily: JS queues the slots whose key changed and ships them in one
-//! batch (`CacheIndex::apply_utf16`: slots, UTF-16 lengths and the keys concatenated
-//! into one string) before the next pattern invalidation, or when the queue reaches the
-//! cache's capacity. A pattern is compiled once ([`Pattern`], cached by
-//! `(kind, source, flags)`); an anchored pattern with a literal prefix (`/^client:42:/`,
-//! `invalidatePrefix`, a glob not starting with a wildcard) is a range scan of the sorted
-//! index — O(log n + matches) — any other pattern one pass over the keys in Rust. The
-//! matched slots come back as one `Uint32Array` and JS deletes them.
+//! batch (`CacheIndex::apply`: slots, UTF-16 lengths and the keys' code units concatenated
+//! into one `Uint16Array`) before the next pattern invalidation, or when the queue reaches
+//! the cache's capacity. Keys are any JS strings, lone surrogates included, so they cross as
+//! code units and are stored with each unit encoded on its own ([`units`]): byte order is
+//! JS string order, and a code-unit prefix is a byte prefix. A pattern is compiled once
+//! ([`Pattern`], cached by `(kind, source, flags)`) to an automaton over those bytes; an
+//! anchored pattern with a literal prefix (`/^client:42:/`, `invalidatePrefix`, a glob not
+//! starting with a wildcard) is a range scan of the sorted index — O(log n + matches) — any
+//! other pattern one pass over the keys in Rust. Every key is decided in Rust, in linear
+//! time: nothing is handed back to JS's backtracking `RegExp`. The matched slots come back
+//! as one `Uint32Array` and JS deletes them.
 //!
 //! The index is an LSM in miniature (see [`index`]): a front-coded sorted run plus a
 //! small `BTreeMap` delta, so a key costs its differing suffix plus a few bytes, not a
@@ -41,9 +45,10 @@ pub mod glob;
 pub mod index;
 pub mod js_regex;
 pub mod pattern;
+pub mod units;
 
 pub use glob::Glob;
-pub use index::{KeyIndex, Matches};
+pub use index::KeyIndex;
 pub use pattern::{Pattern, PatternKind};
 
 use crate::{Error, Result};
@@ -51,14 +56,14 @@ use std::collections::HashMap;
 
 /// Compiled patterns kept per index (repeated invalidations skip recompiling).
 const PATTERN_CACHE: usize = 64;
-/// The UTF-16 length that marks "this slot is now empty" in [`CacheIndex::apply_utf16`].
+/// The UTF-16 length that marks "this slot is now empty" in [`CacheIndex::apply`].
 pub const REMOVED: u32 = u32::MAX;
 
 /// A [`KeyIndex`] plus a small cache of compiled patterns: what one JS `Cache` holds.
 #[derive(Debug, Default)]
 pub struct CacheIndex {
     index: KeyIndex,
-    patterns: HashMap<(PatternKind, String, String), Pattern>,
+    patterns: HashMap<(PatternKind, Vec<u16>, String), Pattern>,
     result: Vec<u32>,
 }
 
@@ -93,41 +98,50 @@ impl CacheIndex {
     }
 
     /// Applies slot changes shipped from JS in one batch: `slots[i]` now holds the next
-    /// `lens[i]` UTF-16 code units of `keys`, or is empty when `lens[i] == REMOVED`.
-    pub fn apply_utf16(&mut self, slots: &[u32], lens: &[u32], keys: &str) -> Result<()> {
-        let parts = split_utf16(lens, keys)?;
-        if slots.len() != parts.len() {
+    /// `lens[i]` UTF-16 code units of `units` (the keys concatenated), or is empty when
+    /// `lens[i] == REMOVED`. Checked whole before anything changes.
+    pub fn apply(&mut self, slots: &[u32], lens: &[u32], units: &[u16]) -> Result<()> {
+        if slots.len() != lens.len() {
             return Err(Error::InvalidKey(format!(
                 "slots and lens must have the same length, got {} and {}",
                 slots.len(),
                 lens.len()
             )));
         }
-        self.index
-            .apply(slots.iter().copied().zip(parts.iter().copied()));
+        let parts = split_units(lens, units)?;
+        let mut bytes = Vec::with_capacity(units.len() + units.len() / 4);
+        let mut ends = Vec::with_capacity(parts.len());
+        for part in &parts {
+            if let Some(p) = part {
+                units::push_units(&mut bytes, p);
+            }
+            ends.push(bytes.len());
+        }
+        let mut start = 0;
+        let updates = parts.iter().zip(&ends).map(|(part, &end)| {
+            let key = part.map(|_| &bytes[start..end]);
+            start = end;
+            key
+        });
+        self.index.apply(slots.iter().copied().zip(updates));
         Ok(())
     }
 
-    /// Compiles (or reuses) a pattern.
-    pub fn pattern(&mut self, kind: PatternKind, pattern: &str, flags: &str) -> Result<&Pattern> {
+    /// Compiles (or reuses) a pattern given as code units.
+    pub fn pattern(&mut self, kind: PatternKind, pattern: &[u16], flags: &str) -> Result<&Pattern> {
         compiled(&mut self.patterns, kind, pattern, flags)
     }
 
-    /// Removes the keys matching the pattern. Returns `[removed count, removed slots…,
-    /// slots the host must check with its own RegExp…]` — one flat array, one crossing.
+    /// Removes the keys matching the pattern and returns their slots. The pattern is
+    /// compiled first: an unsupported one changes nothing.
     pub fn take_matches(
         &mut self,
         kind: PatternKind,
-        pattern: &str,
+        pattern: &[u16],
         flags: &str,
     ) -> Result<Vec<u32>> {
         let p = compiled(&mut self.patterns, kind, pattern, flags)?;
-        let m = self.index.take_matches(p);
-        let mut out = Vec::with_capacity(1 + m.removed.len() + m.host_check.len());
-        out.push(m.removed.len() as u32);
-        out.extend_from_slice(&m.removed);
-        out.extend_from_slice(&m.host_check);
-        Ok(out)
+        Ok(self.index.take_matches(p))
     }
 
     /// [`CacheIndex::take_matches`] into a caller buffer (no allocation crosses the
@@ -136,7 +150,7 @@ impl CacheIndex {
     pub fn take_matches_into(
         &mut self,
         kind: PatternKind,
-        pattern: &str,
+        pattern: &[u16],
         flags: &str,
         out: &mut [u32],
     ) -> Result<u32> {
@@ -156,25 +170,29 @@ impl CacheIndex {
         len
     }
 
-    /// Indices of the given keys (UTF-16 lengths + concatenation, as in
-    /// [`CacheIndex::apply_utf16`]) that match the pattern — for keys not in the index
-    /// (computations in flight). Keys the host must check itself are included.
+    /// Indices of the given keys (UTF-16 lengths + concatenated code units, as in
+    /// [`CacheIndex::apply`]) that match the pattern — for keys not in the index
+    /// (computations in flight).
     pub fn match_keys(
         &mut self,
         kind: PatternKind,
-        pattern: &str,
+        pattern: &[u16],
         flags: &str,
         lens: &[u32],
-        keys: &str,
+        units: &[u16],
     ) -> Result<Vec<u32>> {
-        let parts = split_utf16(lens, keys)?;
+        let parts = split_units(lens, units)?;
         let p = self.pattern(kind, pattern, flags)?;
-        let mut buf = Vec::new();
+        let (mut key, mut buf) = (Vec::new(), Vec::new());
         Ok(parts
             .iter()
             .enumerate()
             .filter(|(_, k)| {
-                k.is_some_and(|k| p.needs_host_check(k) || p.is_match_buf(k, &mut buf))
+                k.is_some_and(|k| {
+                    key.clear();
+                    units::push_units(&mut key, k);
+                    p.is_match_buf(&key, &mut buf)
+                })
             })
             .map(|(i, _)| i as u32)
             .collect())
@@ -183,12 +201,12 @@ impl CacheIndex {
 
 /// Looks a pattern up in the per-index cache, compiling it on first use.
 fn compiled<'p>(
-    patterns: &'p mut HashMap<(PatternKind, String, String), Pattern>,
+    patterns: &'p mut HashMap<(PatternKind, Vec<u16>, String), Pattern>,
     kind: PatternKind,
-    pattern: &str,
+    pattern: &[u16],
     flags: &str,
 ) -> Result<&'p Pattern> {
-    let key = (kind, pattern.to_string(), flags.to_string());
+    let key = (kind, pattern.to_vec(), flags.to_string());
     if !patterns.contains_key(&key) {
         let compiled = Pattern::compile(kind, pattern, flags)?;
         if patterns.len() >= PATTERN_CACHE {
@@ -199,33 +217,31 @@ fn compiled<'p>(
     Ok(&patterns[&key])
 }
 
-/// Splits `keys` into consecutive pieces of `lens[i]` UTF-16 code units (`REMOVED` → None).
-pub fn split_utf16<'a>(lens: &[u32], keys: &'a str) -> Result<Vec<Option<&'a str>>> {
+/// Splits `units` into consecutive pieces of `lens[i]` code units (`REMOVED` → None); the
+/// lengths must add up to exactly `units.len()`.
+pub fn split_units<'a>(lens: &[u32], units: &'a [u16]) -> Result<Vec<Option<&'a [u16]>>> {
     let mut out = Vec::with_capacity(lens.len());
-    let mut rest = keys;
+    let mut rest = units;
     for &len in lens {
         if len == REMOVED {
             out.push(None);
             continue;
         }
-        let mut units = 0u32;
-        let mut end = 0usize;
-        let mut chars = rest.char_indices();
-        while units < len {
-            match chars.next() {
-                Some((_, c)) => {
-                    units += c.len_utf16() as u32;
-                    end += c.len_utf8();
-                }
-                None => {
-                    return Err(Error::InvalidKey(format!(
-                    "keys: the batch is shorter than its lengths say ({len} UTF-16 units expected)"
-                )))
-                }
-            }
+        if len as usize > rest.len() {
+            return Err(Error::InvalidKey(format!(
+                "keys: the batch is shorter than its lengths say ({len} code units expected, {} left)",
+                rest.len()
+            )));
         }
-        out.push(Some(&rest[..end]));
-        rest = &rest[end..];
+        let (head, tail) = rest.split_at(len as usize);
+        out.push(Some(head));
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        return Err(Error::InvalidKey(format!(
+            "keys: {} code units beyond the lengths given",
+            rest.len()
+        )));
     }
     Ok(out)
 }
@@ -235,39 +251,74 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn u(s: &str) -> Vec<u16> {
+        units::from_str(s)
+    }
+
     #[test]
-    fn utf16_batches() {
-        let parts = split_utf16(&[1, REMOVED, 2, 0, 3], "a😀é€x").unwrap();
+    fn batches_split_by_code_units() {
+        let all = u("a😀é€x");
+        let parts = split_units(&[1, REMOVED, 2, 0, 3], &all).unwrap();
         assert_eq!(
             parts,
-            vec![Some("a"), None, Some("😀"), Some(""), Some("é€x")]
+            vec![
+                Some(&all[0..1]),
+                None,
+                Some(&all[1..3]),
+                Some(&all[3..3]),
+                Some(&all[3..6])
+            ]
         );
-        assert!(split_utf16(&[5], "ab").is_err());
+        assert!(split_units(&[5], &u("ab")).is_err());
+        assert!(split_units(&[1], &u("ab")).is_err());
+    }
+
+    /// Issue 12, item 1: two keys that split a surrogate pair between them.
+    #[test]
+    fn a_pair_split_across_keys_is_two_lone_surrogates() {
+        let mut ci = CacheIndex::new();
+        let keys = [vec![0x61, 0xD83D], vec![0xDE00, 0x62], u("c")];
+        let lens: Vec<u32> = keys.iter().map(|k| k.len() as u32).collect();
+        ci.apply(&[0, 1, 2], &lens, &keys.concat()).unwrap();
+        assert_eq!(ci.len(), 3);
+        assert_eq!(
+            ci.take_matches(PatternKind::Regex, &u("^c"), "").unwrap(),
+            vec![2]
+        );
+        assert_eq!(
+            ci.take_matches(PatternKind::Regex, &u("\\uD83D$"), "")
+                .unwrap(),
+            vec![0]
+        );
+        assert_eq!(
+            ci.take_matches(PatternKind::Prefix, &[0xDE00], "").unwrap(),
+            vec![1]
+        );
     }
 
     #[test]
     fn take_matches_is_flat() {
         let mut ci = CacheIndex::new();
-        ci.apply_utf16(&[0, 1, 2], &[3, 3, 4], "a:1a:2b:1😀")
-            .unwrap();
-        let out = ci.take_matches(PatternKind::Regex, "^a:", "").unwrap();
-        assert_eq!(out[0], 2);
-        let mut got = out[1..].to_vec();
+        let all = u("a:1a:2b:1😀");
+        ci.apply(&[0, 1, 2], &[3, 3, 5], &all).unwrap();
+        let mut got = ci.take_matches(PatternKind::Regex, &u("^a:"), "").unwrap();
         got.sort();
         assert_eq!(got, vec![0, 1]);
-        // An astral key is left to the host's RegExp.
-        let out = ci.take_matches(PatternKind::Regex, "b", "").unwrap();
-        assert_eq!(out, vec![0, 2]);
+        // An astral key is decided in Rust too.
+        assert_eq!(
+            ci.take_matches(PatternKind::Regex, &u("b"), "").unwrap(),
+            vec![2]
+        );
         let e = ci
-            .take_matches(PatternKind::Regex, "(?=a)", "")
+            .take_matches(PatternKind::Regex, &u("(?=a)"), "")
             .unwrap_err();
         assert_eq!(e.code(), "ERR_PATTERN_UNSUPPORTED");
-        assert_eq!(ci.len(), 1);
+        assert_eq!(ci.len(), 0);
     }
 
     /// A reference glob/prefix matcher on sorted keys vs the index (any order of ops).
     fn key_strategy() -> impl Strategy<Value = String> {
-        proptest::string::string_regex("[ab:*?\\[\\]^-]{0,6}").unwrap()
+        proptest::string::string_regex("[ab:*?\\[\\]^\\-é😀]{0,6}").unwrap()
     }
 
     proptest! {
@@ -282,16 +333,11 @@ mod tests {
                 let mut ci = CacheIndex::new();
                 let lens: Vec<u32> = keys.iter().map(|k| k.encode_utf16().count() as u32).collect();
                 let slots: Vec<u32> = (0..keys.len() as u32).collect();
-                ci.apply_utf16(&slots, &lens, &keys.concat()).unwrap();
-                let out = ci.take_matches(kind, &pat, "").unwrap();
-                let mut got: Vec<u32> = out[1..=out[0] as usize].to_vec();
+                ci.apply(&slots, &lens, &u(&keys.concat())).unwrap();
+                let mut got = ci.take_matches(kind, &u(&pat), "").unwrap();
                 got.sort();
                 let want: Vec<u32> = keys.iter().enumerate().filter(|(_, k)| match kind {
-                    PatternKind::Glob => {
-                        let p: Vec<u32> = pat.chars().map(|c| c as u32).collect();
-                        let s: Vec<u32> = k.chars().map(|c| c as u32).collect();
-                        glob::string_match(&p, &s, false)
-                    }
+                    PatternKind::Glob => pat == "*" || glob::string_match(pat.as_bytes(), k.as_bytes()),
                     _ => k.starts_with(&pat),
                 }).map(|(i, _)| i as u32).collect();
                 prop_assert_eq!(got, want);
@@ -307,9 +353,8 @@ mod tests {
             let mut ci = CacheIndex::new();
             let lens: Vec<u32> = keys.iter().map(|k| k.len() as u32).collect();
             let slots: Vec<u32> = (0..keys.len() as u32).collect();
-            ci.apply_utf16(&slots, &lens, &keys.concat()).unwrap();
-            let out = ci.take_matches(PatternKind::Regex, pat, "").unwrap();
-            let mut got: Vec<u32> = out[1..=out[0] as usize].to_vec();
+            ci.apply(&slots, &lens, &u(&keys.concat())).unwrap();
+            let mut got = ci.take_matches(PatternKind::Regex, &u(pat), "").unwrap();
             got.sort();
             let re = regex::Regex::new(pat).unwrap();
             let want: Vec<u32> = keys.iter().enumerate().filter(|(_, k)| re.is_match(k)).map(|(i, _)| i as u32).collect();
