@@ -157,4 +157,24 @@ describe(`issue 12 cache regressions (${backend})`, () => {
     }
     expect(c.stats().invalidated).toBe(0);
   });
+
+  test('4: Unicode version differences follow the engine\'s tables (Unicode 16.0), as documented', () => {
+    // [pattern, key, hotpath's answer (Unicode 16.0), what changed in Unicode 17.0]
+    const cases = [
+      [/\p{L}/u, '\u{10940}', false, 'U+10940 SIDETIC LETTER A is new in 17.0'],
+      [/\p{Cn}/u, '\u{10940}', true, 'unassigned in 16.0'],
+      [/\p{Assigned}/u, '\u{10940}', false, 'unassigned in 16.0'],
+      [/\p{Ll}/u, '\u0295', true, 'U+0295 is Ll in 16.0, Lo in 17.0'],
+      [/\u{A7D2}/iu, '\uA7D3', false, 'U+A7D2 (new in 17.0) is the capital of U+A7D3'],
+      [/\p{scx=Latn}/u, '\u0320', true, 'U+0320 lost Latin from its Script_Extensions in 17.0'],
+    ];
+    const v8Major = Number(String(process.versions.unicode).split('.')[0]);
+    for (const [re, key, want] of cases) {
+      const [removed] = removedBy([key], (c) => c.invalidate(re));
+      expect({ re: String(re), matched: removed.length === 1 }).toEqual({ re: String(re), matched: want });
+      // The difference is real on a V8 with Unicode 17 tables, and absent on one with 16.
+      if (v8Major >= 17) expect(re.test(key)).toBe(!want);
+      if (v8Major === 16) expect(re.test(key)).toBe(want);
+    }
+  });
 });

@@ -128,7 +128,7 @@ fn rewrite(bytes: &[u8], out: &mut Vec<u8>, lone: impl Fn(&mut Vec<u8>, u16)) {
 /// The WTF-8 view (what a `u` RegExp sees): a pair as its 4-byte code point, a lone
 /// surrogate as its 3 bytes. Written to `out`; keys without surrogates need no conversion.
 pub fn to_wtf8(bytes: &[u8], out: &mut Vec<u8>) {
-    rewrite(bytes, out, |o, u| push_unit(o, u));
+    rewrite(bytes, out, push_unit);
 }
 
 /// The UTF-8 bytes Node's `Buffer.from(key)` gives (a lone surrogate as U+FFFD), i.e. the
