@@ -127,6 +127,94 @@ impl CacheIndex {
         Ok(())
     }
 
+    /// [`CacheIndex::apply`] for a batch whose concatenation is well-formed UTF-16 (no lone
+    /// surrogate in the whole text), passed as UTF-8: the fast path, which the JS side takes
+    /// when `String.prototype.isWellFormed` says so. The unit encoding of a BMP character is
+    /// its UTF-8, so a key without astral characters is stored from the text as it is; a key
+    /// with one, or cut inside a surrogate pair by its length (two keys may split a pair
+    /// between them), is re-encoded unit by unit.
+    pub fn apply_text(&mut self, slots: &[u32], lens: &[u32], text: &str) -> Result<()> {
+        if slots.len() != lens.len() {
+            return Err(Error::InvalidKey(format!(
+                "slots and lens must have the same length, got {} and {}",
+                slots.len(),
+                lens.len()
+            )));
+        }
+        let bytes = text.as_bytes();
+        let short =
+            || Error::InvalidKey("keys: the batch is shorter than its lengths say".to_string());
+        // Where each key's bytes are: the text itself, or `side` (re-encoded).
+        let mut spans: Vec<Option<(bool, usize, usize)>> = Vec::with_capacity(lens.len());
+        let mut side = Vec::new();
+        let (mut pos, mut carry) = (0usize, None::<u16>);
+        for &len in lens {
+            if len == REMOVED {
+                spans.push(None);
+                continue;
+            }
+            let (mut taken, mut end) = (0u32, pos);
+            let low = if len > 0 { carry.take() } else { None };
+            taken += low.is_some() as u32;
+            let (mut plain, mut cut) = (low.is_none(), None);
+            while taken < len {
+                let b = *bytes.get(end).ok_or_else(short)?;
+                let n = match b {
+                    0..=0x7F => 1,
+                    0x80..=0xDF => 2,
+                    0xE0..=0xEF => 3,
+                    _ => 4,
+                };
+                if n == 4 {
+                    plain = false;
+                    if taken + 1 == len {
+                        // The key ends with the first half of this pair.
+                        let c = text[end..end + 4].chars().next().ok_or_else(short)?;
+                        let mut pair = [0u16; 2];
+                        c.encode_utf16(&mut pair);
+                        cut = Some((end, pair[0]));
+                        carry = Some(pair[1]);
+                        taken += 1;
+                        end += 4;
+                        continue;
+                    }
+                    taken += 2;
+                } else {
+                    taken += 1;
+                }
+                end += n;
+            }
+            if plain {
+                spans.push(Some((false, pos, end)));
+            } else {
+                let from = side.len();
+                if let Some(lo) = low {
+                    units::push_unit(&mut side, lo);
+                }
+                let whole = cut.map_or(end, |(at, _)| at);
+                for u in text[pos..whole].encode_utf16() {
+                    units::push_unit(&mut side, u);
+                }
+                if let Some((_, hi)) = cut {
+                    units::push_unit(&mut side, hi);
+                }
+                spans.push(Some((true, from, side.len())));
+            }
+            pos = end;
+        }
+        if pos != bytes.len() || carry.is_some() {
+            return Err(Error::InvalidKey(format!(
+                "keys: {} bytes beyond the lengths given",
+                bytes.len() - pos
+            )));
+        }
+        let updates = spans.iter().map(|span| {
+            span.map(|(in_side, a, b)| if in_side { &side[a..b] } else { &bytes[a..b] })
+        });
+        self.index.apply(slots.iter().copied().zip(updates));
+        Ok(())
+    }
+
     /// Compiles (or reuses) a pattern given as code units.
     pub fn pattern(&mut self, kind: PatternKind, pattern: &[u16], flags: &str) -> Result<&Pattern> {
         compiled(&mut self.patterns, kind, pattern, flags)
@@ -294,6 +382,32 @@ mod tests {
             ci.take_matches(PatternKind::Prefix, &[0xDE00], "").unwrap(),
             vec![1]
         );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// The text fast path stores exactly what the code-unit path stores, pairs cut
+        /// between keys included.
+        #[test]
+        fn text_batches_equal_unit_batches(
+            keys in proptest::collection::vec(proptest::collection::vec(
+                proptest::sample::select(vec![0x61u16, 0xE9, 0x20AC, 0xD83D, 0xDE00, 0xD800, 0xDC00]), 0..4), 0..12),
+        ) {
+            let all: Vec<u16> = keys.concat();
+            let Ok(text) = String::from_utf16(&all) else { return Ok(()); };
+            let lens: Vec<u32> = keys.iter().map(|k| k.len() as u32).collect();
+            // Distinct slots per key; later duplicates of a key would collide in a Map.
+            let slots: Vec<u32> = (0..keys.len() as u32).collect();
+            let (mut a, mut b) = (CacheIndex::new(), CacheIndex::new());
+            a.apply(&slots, &lens, &all).unwrap();
+            b.apply_text(&slots, &lens, &text).unwrap();
+            prop_assert_eq!(a.index.keys(), b.index.keys());
+            let mut more = lens.clone();
+            more.push(1);
+            let mut slots2 = slots.clone();
+            slots2.push(99);
+            prop_assert!(b.apply_text(&slots2, &more, &text).is_err());
+        }
     }
 
     #[test]

@@ -52,6 +52,13 @@ impl CacheIndex {
         call(|| self.inner.apply(slots, lens, keys))
     }
 
+    /// `apply` for a batch whose concatenation is well-formed (no lone surrogate), as text:
+    /// the fast path (`String.prototype.isWellFormed` decides on the JS side).
+    #[wasm_bindgen(js_name = "applyText")]
+    pub fn apply_text(&mut self, slots: &[u32], lens: &[u32], keys: &str) -> Result<()> {
+        call(|| self.inner.apply_text(slots, lens, keys))
+    }
+
     /// Removes the keys matching a pattern (kind 0 regex source+flags, 1 prefix, 2 glob;
     /// the pattern as UTF-16 code units) and returns their slots.
     #[wasm_bindgen(js_name = "takeMatches")]
