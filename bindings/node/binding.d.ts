@@ -18,6 +18,11 @@ export declare class CacheIndex {
    */
   apply(slots: Uint32Array, lens: Uint32Array, keys: Uint16Array): void
   /**
+   * `apply` for a batch whose concatenation is well-formed (no lone surrogate), as text:
+   * the fast path (`String.prototype.isWellFormed` decides on the JS side).
+   */
+  applyText(slots: Uint32Array, lens: Uint32Array, keys: string): void
+  /**
    * Removes the keys matching a pattern (kind 0 regex source+flags, 1 prefix, 2 glob;
    * the pattern as UTF-16 code units) and returns their slots.
    */
