@@ -2,6 +2,7 @@
 const fc = require('fast-check');
 const hotpath = require('../');
 const { forBackend } = require('../lib/api');
+const { redisMatch } = require('./helpers/redis-glob');
 
 const { Cache, CacheManager, HotpathError } = hotpath;
 const backend = process.env.HOTPATH_BACKEND;
@@ -19,74 +20,6 @@ function codeOf(fn) {
     return e instanceof HotpathError ? e.code : `not a HotpathError: ${e && e.name}`;
   }
   return 'no error';
-}
-
-/** Reference Redis stringmatchlen (util.c), written independently over code points. */
-function redisGlob(pattern, string) {
-  const p = Array.from(pattern, (c) => c.codePointAt(0));
-  const s = Array.from(string, (c) => c.codePointAt(0));
-  const at = (a, i) => (i >= 0 && i < a.length ? a[i] : 0);
-  const skip = { v: false };
-  function rec(pi, si, nesting) {
-    if (nesting > 1000) return false;
-    let plen = p.length - pi;
-    let slen = s.length - si;
-    while (plen > 0 && slen > 0) {
-      const c = at(p, pi);
-      if (c === 42) {
-        while (plen > 0 && at(p, pi + 1) === 42) { pi++; plen--; }
-        if (plen === 1) return true;
-        while (slen > 0) {
-          if (rec(pi + 1, si, nesting + 1)) return true;
-          if (skip.v) return false;
-          si++; slen--;
-        }
-        skip.v = true;
-        return false;
-      } else if (c === 63) {
-        si++; slen--;
-      } else if (c === 91) {
-        pi++; plen--;
-        const not = at(p, pi) === 94;
-        if (not) { pi++; plen--; }
-        let match = false;
-        for (;;) {
-          if (at(p, pi) === 92 && plen >= 2) {
-            pi++; plen--;
-            if (at(p, pi) === at(s, si)) match = true;
-          } else if (at(p, pi) === 93) {
-            break;
-          } else if (plen === 0) {
-            pi--; plen++;
-            break;
-          } else if (plen >= 3 && at(p, pi + 1) === 45) {
-            let lo = at(p, pi); let hi = at(p, pi + 2);
-            if (lo > hi) [lo, hi] = [hi, lo];
-            pi += 2; plen -= 2;
-            if (at(s, si) >= lo && at(s, si) <= hi) match = true;
-          } else if (at(p, pi) === at(s, si)) {
-            match = true;
-          }
-          pi++; plen--;
-        }
-        if (not) match = !match;
-        if (!match) return false;
-        si++; slen--;
-      } else {
-        let lit = c;
-        if (c === 92 && plen >= 2) { pi++; plen--; lit = at(p, pi); }
-        if (lit !== at(s, si)) return false;
-        si++; slen--;
-      }
-      pi++; plen--;
-      if (slen === 0) {
-        while (at(p, pi) === 42) { pi++; plen--; }
-        break;
-      }
-    }
-    return plen === 0 && slen === 0;
-  }
-  return rec(0, 0, 0);
 }
 
 // Keys: mostly structured cache keys, plus characters where JS and naive regex translations differ.
@@ -269,7 +202,7 @@ describe(`Cache (${backend})`, () => {
     const keys = ['aa', 'ab', 'ba', 'a\nb'];
     const c = filled(keys);
     const before = [...c.keys()];
-    for (const re of [/(?=a)/, /(?!a)b/, /(?<=a)b/, /(?<!a)b/, /(a)\1/, /(?<x>a)\k<x>/, /é/i, /a^b/m, /\bx/iu, /[\p{L}--a]/v]) {
+    for (const re of [/(?=a)/, /(?!a)b/, /(?<=a)b/, /(?<!a)b/, /(a)\1/, /(?<x>a)\k<x>/, /a^b/m, /\bx/iu, /[\p{L}--a]/v]) {
       expect(codeOf(() => c.invalidate(re))).toBe('ERR_PATTERN_UNSUPPORTED');
       expect([...c.keys()]).toEqual(before);
     }
@@ -295,7 +228,7 @@ describe(`Cache (${backend})`, () => {
       try {
         n = c.invalidate(re);
       } catch (e) {
-        // Only the documented rejections may happen (non-u i with non-ASCII in the class set).
+        // Only the documented rejections may happen (\b with iu is in the generator).
         expect(e.code).toBe('ERR_PATTERN_UNSUPPORTED');
         return;
       }
@@ -312,7 +245,7 @@ describe(`Cache (${backend})`, () => {
       const c = filled(keys);
       if (indexFirst) c.invalidate('not there'); // exercise the incremental index path too
       if (indexFirst) c.invalidatePrefix('\u0000none');
-      const want = keys.filter((k) => redisGlob(pat, k));
+      const want = keys.filter((k) => redisMatch(pat, k));
       expect(c.invalidateGlob(pat)).toBe(want.length);
       expect([...c.keys()].sort()).toEqual(keys.filter((k) => !want.includes(k)).sort());
       const c2 = filled(keys);
@@ -348,7 +281,7 @@ describe(`Cache (${backend})`, () => {
             if (want !== undefined) { model.delete(arg); model.set(arg, want); }
             expect(c.get(arg)).toBe(want);
           } else {
-            const test = op === 'prefix' ? (k) => k.startsWith(arg) : op === 'glob' ? (k) => redisGlob(arg, k) : (k) => arg.test(k);
+            const test = op === 'prefix' ? (k) => k.startsWith(arg) : op === 'glob' ? (k) => redisMatch(arg, k) : (k) => arg.test(k);
             const hit = [...model.keys()].filter(test);
             hit.forEach((k) => model.delete(k));
             const n = op === 'prefix' ? c.invalidatePrefix(arg) : op === 'glob' ? c.invalidateGlob(arg) : c.invalidate(arg);

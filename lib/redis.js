@@ -10,7 +10,8 @@
  * - invalidate / invalidatePrefix / invalidateGlob / invalidateTag: applied to L1, published
  *   on `channel` (every other TieredCache on it applies the same to its L1), and deleted from
  *   Redis by `SCAN MATCH <glob>` + `UNLINK` in batches — never `KEYS`. A RegExp is scanned with
- *   the glob of its literal prefix and each scanned key is then matched exactly.
+ *   the glob of its literal prefix and each scanned key is then matched exactly by L1's
+ *   linear-time engine (never by V8's backtracking RegExp).
  * - Redis down, slow (> `timeout` ms) or erroring: L1 and compute keep serving, nothing throws;
  *   `stats().l2Errors` counts the fallbacks. ioredis reconnects by itself; L2 is used again.
  */
@@ -209,14 +210,19 @@ class TieredCache {
     else {
       const re = new RegExp(source, flags);
       glob = `${globEscape(p + literalPrefix(re))}*`;
-      exact = (key) => { re.lastIndex = 0; return re.test(key); };
+      // Matched by hotpath's linear-time engine, as L1 does (a key may hold user input).
+      exact = (keys) => new Set(this.l1._matching(re, keys.map((k) => k.slice(p.length))).map((k) => p + k));
     }
     return this.#l2(async () => {
       let cursor = '0';
       do {
         const [next, keys] = await this.redis.scan(cursor, 'MATCH', glob, 'COUNT', SCAN_COUNT);
         cursor = next;
-        const doomed = exact ? keys.filter((k) => exact(k.slice(p.length))) : keys;
+        let doomed = keys;
+        if (exact && keys.length) {
+          const hit = exact(keys);
+          doomed = keys.filter((k) => hit.has(k));
+        }
         if (doomed.length) await this.redis.unlink(...doomed);
       } while (cursor !== '0');
     }, 0);

@@ -13,23 +13,32 @@ export declare class CacheIndex {
   clear(): void
   /**
    * Applies a batch of slot changes: `slots[i]` now holds the next `lens[i]` UTF-16 code
-   * units of `keys` (0xFFFFFFFF: the slot is empty).
+   * units of `keys` (0xFFFFFFFF: the slot is empty). Keys travel as code units so that
+   * any JS string, lone surrogates included, arrives exactly.
    */
-  apply(slots: Uint32Array, lens: Uint32Array, keys: string): void
+  apply(slots: Uint32Array, lens: Uint32Array, keys: Uint16Array): void
   /**
-   * Removes the keys matching a pattern (kind 0 regex source+flags, 1 prefix, 2 glob):
-   * `[count, removed slots…, slots to check with the JS RegExp…]`.
+   * `apply` for a batch whose concatenation is well-formed (no lone surrogate), as text:
+   * the fast path (`String.prototype.isWellFormed` decides on the JS side).
    */
-  takeMatches(kind: number, pattern: string, flags: string): Uint32Array
+  applyText(slots: Uint32Array, lens: Uint32Array, keys: string): void
+  /**
+   * Removes the keys matching a pattern (kind 0 regex source+flags, 1 prefix, 2 glob;
+   * the pattern as UTF-16 code units) and returns their slots.
+   */
+  takeMatches(kind: number, pattern: Uint16Array, flags: string): Uint32Array
   /**
    * `takeMatches` into a caller's buffer (no allocation crosses): copies what fits and
    * returns the full length; `copyResult` gives the rest when it did not fit.
    */
-  takeMatchesInto(kind: number, pattern: string, flags: string, out: Uint32Array): number
+  takeMatchesInto(kind: number, pattern: Uint16Array, flags: string, out: Uint32Array): number
   /** Copies the last `takeMatchesInto` result into `out`; returns its length. */
   copyResult(out: Uint32Array): number
-  /** Indices of the given keys (not in the index) that match a pattern. */
-  matchKeys(kind: number, pattern: string, flags: string, lens: Uint32Array, keys: string): Uint32Array
+  /**
+   * Indices of the given keys (not in the index: lengths + code units, as in `apply`)
+   * that match a pattern.
+   */
+  matchKeys(kind: number, pattern: Uint16Array, flags: string, lens: Uint32Array, keys: Uint16Array): Uint32Array
 }
 
 /** A spec compiled once; `build` is then one cheap call. */

@@ -1,78 +1,74 @@
-//! Redis `MATCH` glob semantics: a faithful port of Redis `stringmatchlen` (util.c).
+//! Redis `MATCH` glob semantics: a faithful port of Redis `stringmatchlen` (util.c), over
+//! the bytes Redis holds.
 //!
-//! `*` any run, `?` one character, `[abc]`, `[^a]`, `[a-z]` (reversed ranges are swapped),
-//! `\x` a literal `x`; an unterminated `[` class ends at the end of the pattern, a trailing
-//! `\` is a literal backslash. The same early exit for `*` (skip longer matches) and the same
-//! nesting limit (1000) as Redis. One difference by necessity: Redis compares bytes, a JS
-//! cache compares characters (code points), so `?` matches one character. For ASCII keys the
-//! two are the same.
+//! `*` any run, `?` one byte, `[abc]`, `[^a]`, `[a-z]` (reversed ranges are swapped), `\x` a
+//! literal `x`; an unterminated `[` class ends at the end of the pattern, a trailing `\` is a
+//! literal backslash. The same early exit for `*` (skip longer matches) and the same nesting
+//! limit (1000) as Redis, and the same special case as `KEYS` and `SCAN`: the pattern `*`
+//! alone matches every key, the empty one included (`stringmatchlen("*", "")` is false).
+//!
+//! Redis compares bytes, and a key written by ioredis is the UTF-8 of the JS string (a lone
+//! surrogate as U+FFFD, what `Buffer.from` gives), so both the pattern and the key are
+//! matched as those bytes: `?` is one byte, as it is for `SCAN MATCH`. That keeps a
+//! `TieredCache`'s two tiers in agreement on every key.
 
-/// A compiled glob (the pattern as code points).
+/// A compiled glob (the pattern's UTF-8 bytes).
 #[derive(Debug, Clone)]
 pub struct Glob {
-    pat: Vec<u32>,
+    pat: Vec<u8>,
 }
 
 impl Glob {
-    /// Compiles a glob pattern.
-    pub fn new(pattern: &str) -> Glob {
+    /// Compiles a glob given as UTF-8 bytes (the bytes Redis would receive).
+    pub fn new(pattern: &[u8]) -> Glob {
         Glob {
-            pat: pattern.chars().map(|c| c as u32).collect(),
+            pat: pattern.to_vec(),
         }
     }
 
-    /// The literal prefix every matching key starts with (up to the first wildcard), and
+    /// The literal bytes every matching key starts with (up to the first wildcard), and
     /// whether the glob is exactly that prefix followed only by `*` (then no per-key check
     /// is needed beyond the prefix).
-    pub fn literal_prefix(&self) -> (String, bool) {
-        let mut out = String::new();
+    pub fn literal_prefix(&self) -> (Vec<u8>, bool) {
+        let mut out = Vec::new();
         let mut i = 0;
         let p = &self.pat;
+        if p == b"*" {
+            return (out, true);
+        }
         while i < p.len() {
             match p[i] {
-                0x2A | 0x3F | 0x5B => break, // * ? [
-                0x5C if i + 1 < p.len() => {
-                    out.push(char::from_u32(p[i + 1]).unwrap_or('\u{FFFD}'));
+                b'*' | b'?' | b'[' => break,
+                b'\\' if i + 1 < p.len() => {
+                    out.push(p[i + 1]);
                     i += 2;
                 }
                 c => {
-                    out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
+                    out.push(c);
                     i += 1;
                 }
             }
         }
-        // Redis quirk kept: `*` does not match the empty key (the match loop never runs),
-        // so only a non-empty prefix followed by stars is "prefix only".
-        let rest_is_stars = !out.is_empty() && i < p.len() && p[i..].iter().all(|&c| c == 0x2A);
+        // `a*` matches `a`; but `**` does not match the empty key (the match loop never
+        // runs), so only a non-empty prefix followed by stars is "prefix only".
+        let rest_is_stars = !out.is_empty() && i < p.len() && p[i..].iter().all(|&c| c == b'*');
         (out, rest_is_stars)
     }
 
-    /// Whether `key` matches (case-sensitive, as Redis SCAN MATCH).
-    pub fn is_match(&self, key: &str) -> bool {
-        let mut buf = Vec::new();
-        self.is_match_buf(key, &mut buf)
-    }
-
-    /// [`Glob::is_match`] reusing a scratch buffer (for scans over many keys).
-    pub fn is_match_buf(&self, key: &str, buf: &mut Vec<u32>) -> bool {
-        if key.is_ascii() {
-            // One byte per character: match the bytes directly, no decoding.
-            let mut skip = false;
-            return match_impl(&self.pat, 0, key.as_bytes(), 0, false, &mut skip, 0);
-        }
-        buf.clear();
-        buf.extend(key.chars().map(|c| c as u32));
-        string_match(&self.pat, buf, false)
+    /// Whether `key` (its bytes as Redis holds them) matches, case-sensitive as `MATCH`.
+    pub fn is_match(&self, key: &[u8]) -> bool {
+        self.pat == b"*" || string_match(&self.pat, key)
     }
 }
 
-/// `stringmatchlen(pattern, string, nocase)` over code points.
-pub fn string_match(pattern: &[u32], string: &[u32], nocase: bool) -> bool {
+/// `stringmatchlen(pattern, string, 0)`: the Redis matcher itself, without the `*`
+/// shortcut of `KEYS`/`SCAN`.
+pub fn string_match(pattern: &[u8], string: &[u8]) -> bool {
     let mut skip = false;
-    match_impl(pattern, 0, string, 0, nocase, &mut skip, 0)
+    match_impl(pattern, 0, string, 0, false, &mut skip, 0)
 }
 
-fn lower(c: u32) -> u32 {
+fn lower(c: i32) -> i32 {
     if (0x41..=0x5A).contains(&c) {
         c + 32
     } else {
@@ -81,18 +77,18 @@ fn lower(c: u32) -> u32 {
 }
 
 /// The C code walks NUL-terminated buffers; reading past the end yields 0 here.
-fn at<T: Copy + Into<u32>>(s: &[T], i: isize) -> u32 {
+fn at(s: &[u8], i: isize) -> u32 {
     if i >= 0 && (i as usize) < s.len() {
-        s[i as usize].into()
+        s[i as usize] as u32
     } else {
         0
     }
 }
 
-fn match_impl<T: Copy + Into<u32>>(
-    pat: &[u32],
+fn match_impl(
+    pat: &[u8],
     mut p: isize,
-    s: &[T],
+    s: &[u8],
     mut si: isize,
     nocase: bool,
     skip_longer: &mut bool,
@@ -157,8 +153,11 @@ fn match_impl<T: Copy + Into<u32>>(
                         plen += 1;
                         break;
                     } else if plen >= 3 && at(pat, p + 1) == 0x2D {
-                        let (mut start, mut end) = (at(pat, p), at(pat, p + 2));
-                        let mut c = c0;
+                        // Redis reads `char`, signed on the platforms it ships for: a
+                        // range compares bytes >= 0x80 as negative numbers.
+                        let signed = |b: u32| b as u8 as i8 as i32;
+                        let (mut start, mut end) = (signed(at(pat, p)), signed(at(pat, p + 2)));
+                        let mut c = signed(c0);
                         if start > end {
                             std::mem::swap(&mut start, &mut end);
                         }
@@ -176,7 +175,7 @@ fn match_impl<T: Copy + Into<u32>>(
                         if at(pat, p) == c0 {
                             matched = true;
                         }
-                    } else if lower(at(pat, p)) == lower(c0) {
+                    } else if lower(at(pat, p) as i32) == lower(c0 as i32) {
                         matched = true;
                     }
                     p += 1;
@@ -199,7 +198,11 @@ fn match_impl<T: Copy + Into<u32>>(
                     c = at(pat, p);
                 }
                 let k = at(s, si);
-                let eq = if nocase { lower(c) == lower(k) } else { c == k };
+                let eq = if nocase {
+                    lower(c as i32) == lower(k as i32)
+                } else {
+                    c == k
+                };
                 if !eq {
                     return false;
                 }
@@ -225,12 +228,15 @@ mod tests {
     use super::*;
 
     fn g(p: &str, s: &str) -> bool {
-        Glob::new(p).is_match(s)
+        Glob::new(p.as_bytes()).is_match(s.as_bytes())
     }
 
     #[test]
     fn redis_cases() {
-        assert!(!g("*", "")); // as Redis: the loop never runs for an empty string
+        assert!(g("*", "")); // as KEYS * and SCAN: every key
+        assert!(!g("**", "")); // stringmatchlen: the loop never runs for an empty string
+        assert!(!g("?", "é") && g("??", "é")); // one byte, as Redis
+        assert!(g("[a-\u{FFFD}]", "A") && !g("[a-\u{FFFD}]", "c")); // signed char ranges
         assert!(g("*", "abc"));
         assert!(g("a*", "a"));
         assert!(!g("a?", "a"));
@@ -254,12 +260,15 @@ mod tests {
 
     #[test]
     fn prefix_extraction() {
-        assert_eq!(
-            Glob::new("client:42:*").literal_prefix(),
-            ("client:42:".into(), true)
-        );
-        assert_eq!(Glob::new(r"a\*b?").literal_prefix(), ("a*b".into(), false));
-        assert_eq!(Glob::new("*x").literal_prefix(), ("".into(), false));
-        assert_eq!(Glob::new("abc").literal_prefix(), ("abc".into(), false));
+        let p = |s: &str| {
+            let (b, only) = Glob::new(s.as_bytes()).literal_prefix();
+            (String::from_utf8(b).unwrap(), only)
+        };
+        assert_eq!(p("client:42:*"), ("client:42:".into(), true));
+        assert_eq!(p(r"a\*b?"), ("a*b".into(), false));
+        assert_eq!(p("*x"), ("".into(), false));
+        assert_eq!(p("*"), ("".into(), true));
+        assert_eq!(p("**"), ("".into(), false));
+        assert_eq!(p("abc"), ("abc".into(), false));
     }
 }

@@ -48,25 +48,33 @@ impl CacheIndex {
     }
 
     /// Applies a batch of slot changes: `slots[i]` now holds the next `lens[i]` UTF-16 code
-    /// units of `keys` (0xFFFFFFFF: the slot is empty).
+    /// units of `keys` (0xFFFFFFFF: the slot is empty). Keys travel as code units so that
+    /// any JS string, lone surrogates included, arrives exactly.
     #[napi]
-    pub fn apply(&mut self, slots: &[u32], lens: &[u32], keys: String) -> Result<()> {
-        call(|| self.inner.apply_utf16(slots, lens, &keys))
+    pub fn apply(&mut self, slots: &[u32], lens: &[u32], keys: &[u16]) -> Result<()> {
+        call(|| self.inner.apply(slots, lens, keys))
     }
 
-    /// Removes the keys matching a pattern (kind 0 regex source+flags, 1 prefix, 2 glob):
-    /// `[count, removed slots…, slots to check with the JS RegExp…]`.
+    /// `apply` for a batch whose concatenation is well-formed (no lone surrogate), as text:
+    /// the fast path (`String.prototype.isWellFormed` decides on the JS side).
+    #[napi]
+    pub fn apply_text(&mut self, slots: &[u32], lens: &[u32], keys: String) -> Result<()> {
+        call(|| self.inner.apply_text(slots, lens, &keys))
+    }
+
+    /// Removes the keys matching a pattern (kind 0 regex source+flags, 1 prefix, 2 glob;
+    /// the pattern as UTF-16 code units) and returns their slots.
     #[napi]
     pub fn take_matches(
         &mut self,
         kind: u32,
-        pattern: String,
+        pattern: &[u16],
         flags: String,
     ) -> Result<Uint32Array> {
         call(|| {
             let kind = PatternKind::from_code(kind)?;
             self.inner
-                .take_matches(kind, &pattern, &flags)
+                .take_matches(kind, pattern, &flags)
                 .map(Uint32Array::new)
         })
     }
@@ -77,7 +85,7 @@ impl CacheIndex {
     pub fn take_matches_into(
         &mut self,
         kind: u32,
-        pattern: String,
+        pattern: &[u16],
         flags: String,
         mut out: Uint32Array,
     ) -> Result<u32> {
@@ -86,7 +94,7 @@ impl CacheIndex {
         let out = unsafe { out.as_mut() };
         call(|| {
             let kind = PatternKind::from_code(kind)?;
-            self.inner.take_matches_into(kind, &pattern, &flags, out)
+            self.inner.take_matches_into(kind, pattern, &flags, out)
         })
     }
 
@@ -101,20 +109,21 @@ impl CacheIndex {
         })
     }
 
-    /// Indices of the given keys (not in the index) that match a pattern.
+    /// Indices of the given keys (not in the index: lengths + code units, as in `apply`)
+    /// that match a pattern.
     #[napi]
     pub fn match_keys(
         &mut self,
         kind: u32,
-        pattern: String,
+        pattern: &[u16],
         flags: String,
         lens: &[u32],
-        keys: String,
+        keys: &[u16],
     ) -> Result<Uint32Array> {
         call(|| {
             let kind = PatternKind::from_code(kind)?;
             self.inner
-                .match_keys(kind, &pattern, &flags, lens, &keys)
+                .match_keys(kind, pattern, &flags, lens, keys)
                 .map(Uint32Array::new)
         })
     }

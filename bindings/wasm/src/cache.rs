@@ -46,15 +46,23 @@ impl CacheIndex {
     }
 
     /// Applies a batch of slot changes: `slots[i]` now holds the next `lens[i]` UTF-16 code
-    /// units of `keys` (0xFFFFFFFF: the slot is empty).
-    pub fn apply(&mut self, slots: &[u32], lens: &[u32], keys: &str) -> Result<()> {
-        call(|| self.inner.apply_utf16(slots, lens, keys))
+    /// units of `keys` (0xFFFFFFFF: the slot is empty). Keys travel as code units so that
+    /// any JS string, lone surrogates included, arrives exactly.
+    pub fn apply(&mut self, slots: &[u32], lens: &[u32], keys: &[u16]) -> Result<()> {
+        call(|| self.inner.apply(slots, lens, keys))
     }
 
-    /// Removes the keys matching a pattern (kind 0 regex source+flags, 1 prefix, 2 glob):
-    /// `[count, removed slots…, slots to check with the JS RegExp…]`.
+    /// `apply` for a batch whose concatenation is well-formed (no lone surrogate), as text:
+    /// the fast path (`String.prototype.isWellFormed` decides on the JS side).
+    #[wasm_bindgen(js_name = "applyText")]
+    pub fn apply_text(&mut self, slots: &[u32], lens: &[u32], keys: &str) -> Result<()> {
+        call(|| self.inner.apply_text(slots, lens, keys))
+    }
+
+    /// Removes the keys matching a pattern (kind 0 regex source+flags, 1 prefix, 2 glob;
+    /// the pattern as UTF-16 code units) and returns their slots.
     #[wasm_bindgen(js_name = "takeMatches")]
-    pub fn take_matches(&mut self, kind: u32, pattern: &str, flags: &str) -> Result<Vec<u32>> {
+    pub fn take_matches(&mut self, kind: u32, pattern: &[u16], flags: &str) -> Result<Vec<u32>> {
         call(|| {
             let kind = PatternKind::from_code(kind)?;
             self.inner.take_matches(kind, pattern, flags)
@@ -67,7 +75,7 @@ impl CacheIndex {
     pub fn take_matches_into(
         &mut self,
         kind: u32,
-        pattern: &str,
+        pattern: &[u16],
         flags: &str,
         out: &mut [u32],
     ) -> Result<u32> {
@@ -83,15 +91,16 @@ impl CacheIndex {
         call(|| Ok(self.inner.copy_result(out)))
     }
 
-    /// Indices of the given keys (not in the index) that match a pattern.
+    /// Indices of the given keys (not in the index: lengths + code units, as in `apply`)
+    /// that match a pattern.
     #[wasm_bindgen(js_name = "matchKeys")]
     pub fn match_keys(
         &mut self,
         kind: u32,
-        pattern: &str,
+        pattern: &[u16],
         flags: &str,
         lens: &[u32],
-        keys: &str,
+        keys: &[u16],
     ) -> Result<Vec<u32>> {
         call(|| {
             let kind = PatternKind::from_code(kind)?;
