@@ -34,6 +34,14 @@ pub fn allocate(
     if ratios.iter().all(Decimal::is_zero) {
         return Err(Error::InvalidAmount("ratios must not all be zero".into()));
     }
+    // Leftover units go to the non-zero ratios, largest first, equal ones in index order.
+    let mut order: Vec<usize> = (0..ratios.len())
+        .filter(|&i| !ratios[i].is_zero())
+        .collect();
+    order.sort_by(|&a, &b| ratios[b].cmp(&ratios[a]).then(a.cmp(&b)));
+    if let Some(parts) = allocate_i128(amount, ratios, scale, mode, &order) {
+        return Ok(parts);
+    }
     // Every value here is below 2^247 (an i128 coefficient × 10^36) and a sum of ratios
     // below 2^260, so units × ratio stays below 2^512.
     let rs = ratios.iter().map(|r| r.scale()).max().unwrap_or(0);
@@ -59,10 +67,6 @@ pub fn allocate(
         .collect();
     // Fewer units are left over than there are non-zero ratios (each part lost < 1).
     let left = (t - given).to_u128().unwrap_or(u128::MAX);
-    let mut order: Vec<usize> = (0..ratios.len())
-        .filter(|&i| !ratios[i].is_zero())
-        .collect();
-    order.sort_by(|&a, &b| ratios[b].cmp(&ratios[a]).then(a.cmp(&b)));
     for &i in order
         .iter()
         .take(usize::try_from(left).unwrap_or(usize::MAX))
@@ -80,6 +84,40 @@ pub fn allocate(
                 ))
             })
         })
+        .collect()
+}
+
+/// [`allocate`] on `i128`s, `None` when a step would overflow (then the 512-bit path runs).
+fn allocate_i128(
+    amount: Decimal,
+    ratios: &[Decimal],
+    scale: u32,
+    mode: Rounding,
+    order: &[usize],
+) -> Option<Vec<Decimal>> {
+    let rs = ratios.iter().map(|r| r.scale()).max().unwrap_or(0);
+    let mut ints = Vec::with_capacity(ratios.len());
+    let mut total: i128 = 0;
+    for r in ratios {
+        let m = r.rescale_up(rs).ok()?.mant();
+        total = total.checked_add(m)?;
+        ints.push(m);
+    }
+    let units = amount.round(scale, mode).rescale_up(scale).ok()?.mant();
+    let t = units.abs();
+    let mut given: i128 = 0;
+    let mut parts = Vec::with_capacity(ints.len());
+    for &r in &ints {
+        let q = t.checked_mul(r)? / total;
+        given += q;
+        parts.push(q);
+    }
+    for &i in order.iter().take((t - given) as usize) {
+        parts[i] += 1;
+    }
+    parts
+        .into_iter()
+        .map(|p| Decimal::new(if units < 0 { -p } else { p }, scale).ok())
         .collect()
 }
 

@@ -76,17 +76,33 @@ impl Accumulator {
     #[inline]
     fn push(&mut self, m: i128) -> Result<()> {
         match self.mant.checked_add(m) {
-            Some(v) => self.mant = v,
-            None => {
-                self.spill_mant()?;
-                self.mant = m;
+            Some(v) => {
+                self.mant = v;
+                Ok(())
             }
+            None => self.restart(m),
         }
+    }
+
+    /// Spills the `i128` part and starts it again from `m`.
+    #[cold]
+    fn restart(&mut self, m: i128) -> Result<()> {
+        self.spill_mant()?;
+        self.mant = m;
         Ok(())
     }
 
     /// Adds an exact decimal.
+    #[inline]
     pub fn add(&mut self, d: Decimal) -> Result<()> {
+        if d.scale() == self.scale {
+            return self.push(d.mant());
+        }
+        self.add_aligned(d)
+    }
+
+    /// [`Accumulator::add`] of a decimal at another scale.
+    fn add_aligned(&mut self, d: Decimal) -> Result<()> {
         if d.scale() > self.scale {
             match pow10(d.scale() - self.scale).and_then(|f| self.mant.checked_mul(f)) {
                 Some(m) => self.mant = m,
