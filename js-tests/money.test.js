@@ -336,3 +336,85 @@ describe(`money.balance (${hotpath.backend})`, () => {
     expect(money.balanceFromBson([])).toEqual({});
   });
 });
+
+describe(`money: raw BSON edges (${hotpath.backend})`, () => {
+  /** A Decimal128 whose 113-bit coefficient field holds 10^34 + k (non-canonical), exponent e. */
+  function nonCanonical(k, e = 0, negative = false) {
+    const coef = 10n ** 34n + BigInt(k);
+    const hi = (BigInt(e + 6176) << 49n) | (coef >> 64n) | (negative ? 1n << 63n : 0n);
+    const b = Buffer.alloc(16);
+    b.writeBigUInt64LE(coef & 0xffffffffffffffffn, 0);
+    b.writeBigUInt64LE(hi, 8);
+    return new BsonDecimal128(b);
+  }
+  /** The `11` combination prefix that is neither NaN nor Infinity: also non-canonical. */
+  function prefix11() {
+    const b = Buffer.alloc(16);
+    b[0] = 7;
+    b.writeBigUInt64LE((0b11n << 61n) | (6176n << 47n), 8);
+    return new BsonDecimal128(b);
+  }
+
+  test('a non-canonical Decimal128 is 0 everywhere (IEEE 754-2008), whatever bson prints', () => {
+    const cases = [nonCanonical(0), nonCanonical(12345, -2), nonCanonical(7, 3, true), nonCanonical(2n ** 113n - 1n - 10n ** 34n), prefix11()];
+    // bson reads some of them as the digits of the coefficient field, others as 0.
+    expect(cases[1].toString()).toBe('100000000000000000000000000000123.45');
+    for (const d of cases) {
+      expect(money.fromDecimal128(d)).toBe('0');
+      expect(money.toExact(d)).toBe('0');
+      expect(money.add(d, 1)).toBe(1);
+      expect(money.sum([d, 2.5])).toBe(2.5);
+      expect(money.sum([d, '2.5'], { output: 'string' })).toBe(money.sum(['2.5', d], { output: 'string' }));
+      const docs = [{ currency: 'USD', type: 'expense', amount: d }, { currency: 'USD', type: 'client_payment', amount: 1 }];
+      const want = { USD: { currency: 'USD', income: '1.00', expense: '0.00', debt: '0.00', balance: '1.00' } };
+      expect(money.balance(docs, { output: 'string' })).toEqual(want);
+      expect(money.balanceFromBson(docs.map((x) => BSON.serialize(x)), { output: 'string' })).toEqual(want);
+      expect(money.balanceFromGroups('USD', [{ _id: 'expense', total: d }]).expense).toBe(0);
+    }
+    // The largest canonical coefficient is still read exactly.
+    const top = BsonDecimal128.fromString(`${'9'.repeat(34)}E-2`);
+    expect(money.toExact(top)).toBe(`${'9'.repeat(32)}.99`);
+    expect(money.sum([top], { output: 'string' })).toBe(`${'9'.repeat(32)}.99`);
+  });
+
+  test('a document split across two Buffers is rejected, naming the Buffer', () => {
+    const one = BSON.serialize({ currency: 'USD', type: 'expense', amount: 5 });
+    const two = BSON.serialize({ currency: 'USD', type: 'client_payment', amount: 7 });
+    const joined = Buffer.concat([one, two]);
+    for (const cut of [1, 3, 4, 10, one.length - 1]) {
+      // Consecutive slices of one ArrayBuffer (the zero-copy path) and separate copies.
+      const slices = [joined.subarray(0, cut), joined.subarray(cut)];
+      const copies = slices.map((b) => Buffer.from(b));
+      for (const parts of [slices, copies]) {
+        expectCode(() => money.balanceFromBson(parts), 'ERR_INVALID_AMOUNT', 'buffers[0]');
+      }
+    }
+    // Cut in the second document: named as buffers[1] holding documents[1].
+    const cut = one.length + 6;
+    const err = expectCode(() => money.balanceFromBson([joined.subarray(0, one.length), joined.subarray(one.length, cut), joined.subarray(cut)]), 'ERR_INVALID_AMOUNT', 'buffers[1]');
+    expect(err.message).toContain('documents[1]');
+    // Whole documents per Buffer — one each, or several, or empty Buffers — are fine.
+    const want = { USD: { currency: 'USD', income: 7, expense: 5, debt: 0, balance: 2 } };
+    expect(money.balanceFromBson([one, two])).toEqual(want);
+    expect(money.balanceFromBson([joined])).toEqual(want);
+    expect(money.balanceFromBson([Buffer.alloc(0), one, Buffer.alloc(0), two])).toEqual(want);
+    expect(money.balanceFromBson(joined)).toEqual(want);
+  });
+
+  test('BSON Symbol fields count the same in balance (driver-promoted) and balanceFromBson', () => {
+    const { BSONSymbol } = BSON;
+    const raw = [
+      { currency: new BSONSymbol('USD'), type: new BSONSymbol('client_payment'), amount: new BSONSymbol('10.25') },
+      { currency: 'USD', type: new BSONSymbol('expense'), amount: 3 },
+      { currency: new BSONSymbol('KWD'), type: 'debt_sale', amount: new BSONSymbol('1.005') },
+    ].map((d) => BSON.serialize(d));
+    const promoted = raw.map((b) => BSON.deserialize(b)); // what the driver hands to balance()
+    expect(typeof promoted[0].currency).toBe('string');
+    const want = {
+      USD: { currency: 'USD', income: '10.25', expense: '3.00', debt: '0.00', balance: '7.25' },
+      KWD: { currency: 'KWD', income: '0.000', expense: '0.000', debt: '1.005', balance: '0.000' },
+    };
+    expect(money.balance(promoted, { output: 'string' })).toEqual(want);
+    expect(money.balanceFromBson(raw, { output: 'string' })).toEqual(want);
+  });
+});

@@ -43,6 +43,23 @@ function isDecimal128(v) {
   return v !== null && typeof v === 'object' && v._bsontype === 'Decimal128';
 }
 
+/** 10^34 as a Decimal128 coefficient: its bits 64–112, and bits 32–63 (bits 0–31 are 0). */
+const D128_LIMIT_HI = 0x1ed09bead87c0;
+const D128_LIMIT_MID = 0x378d8e64;
+
+/**
+ * True for a non-canonical Decimal128 (IEEE 754-2008: a coefficient ≥ 10^34, or the
+ * `11` combination prefix that is neither NaN nor Infinity), whose value is zero. bson's
+ * `toString()` prints digits for it; the core reads the bytes as zero, and so does this
+ * module everywhere.
+ */
+function nonCanonical(b) {
+  if ((b[15] & 0x60) === 0x60) return (b[15] & 0x78) !== 0x78;
+  const hi = (b[14] & 0x01) * 2 ** 48 + b[13] * 2 ** 40 + b[12] * 2 ** 32 + b[11] * 2 ** 24 + b[10] * 2 ** 16 + b[9] * 2 ** 8 + b[8];
+  if (hi !== D128_LIMIT_HI) return hi > D128_LIMIT_HI;
+  return b[7] * 2 ** 24 + b[6] * 2 ** 16 + b[5] * 2 ** 8 + b[4] >= D128_LIMIT_MID;
+}
+
 /**
  * Builds this module's public API on top of one loaded binding.
  * @param {Record<string, any>} binding the wrapped binding (lib/loader.js)
@@ -102,7 +119,8 @@ function create(binding) {
 
   /**
    * The text form of a non-number amount. bigint is a count of minor units of `currency`
-   * (whole units when there is none); Decimal128 uses its exact string form.
+   * (whole units when there is none); Decimal128 uses its exact string form (0 when it is
+   * non-canonical, as its bytes read in the core).
    */
   function amountText(v, what, currency) {
     if (typeof v === 'string') {
@@ -115,6 +133,7 @@ function create(binding) {
       return m === 0 ? v.toString() : `${v}e-${m}`;
     }
     if (isDecimal128(v)) {
+      if (v.bytes && v.bytes.length === 16 && nonCanonical(v.bytes)) return '0';
       const t = v.toString();
       if (!DECIMAL.test(t)) fail('ERR_INVALID_AMOUNT', `${what} must be a finite decimal number, got Decimal128 ${t}`);
       return t;
@@ -416,19 +435,26 @@ function create(binding) {
   }
 
   /**
-   * Balances of raw BSON documents (the driver's `raw: true`): an array of Buffers (one per
-   * document) or one Buffer of documents laid end to end. Read in Rust in one pass; amounts
-   * may be BSON double, int32, int64, Decimal128 or a decimal string.
+   * Balances of raw BSON documents (the driver's `raw: true`): an array of Buffers (each
+   * holding whole documents, usually one) or one Buffer of documents laid end to end. A
+   * document split across two Buffers is ERR_INVALID_AMOUNT naming `buffers[i]`. Read in
+   * Rust in one pass; amounts may be BSON double, int32, int64, Decimal128 or a decimal
+   * string (a BSON Symbol counts as the string the driver promotes it to).
    * @param {Uint8Array|Uint8Array[]} buffers
    * @param {BalanceOptions} [options]
    */
   function balanceFromBson(buffers, options) {
     const spec = balanceOptions(options);
     let buf;
+    let lengths = EMPTY_U32;
     if (buffers instanceof Uint8Array) buf = buffers;
     else if (Array.isArray(buffers)) {
+      // Each Buffer's length goes along: the core rejects a document split across two.
+      lengths = new Uint32Array(buffers.length);
       for (let i = 0; i < buffers.length; i++) {
-        if (!(buffers[i] instanceof Uint8Array)) fail('ERR_INVALID_AMOUNT', `buffers[${i}] must be a Buffer, got ${describe(buffers[i])}`);
+        const b = buffers[i];
+        if (!(b instanceof Uint8Array) || b.byteLength > 0xffffffff) fail('ERR_INVALID_AMOUNT', `buffers[${i}] must be a Buffer, got ${describe(b)}`);
+        lengths[i] = b.byteLength;
       }
       buf = joinBuffers(buffers);
     } else {
@@ -441,7 +467,7 @@ function create(binding) {
         amountField: spec.amountField, deletedField: spec.deletedField,
       });
     }
-    return balanceResult(binding.moneyBalanceBson(buf, spec.json, spec.rounding), spec);
+    return balanceResult(binding.moneyBalanceBson(buf, lengths, spec.json, spec.rounding), spec);
   }
 
   /**

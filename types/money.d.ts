@@ -64,12 +64,17 @@ export interface MoneyNamespace {
   compare(a: Amount, b: Amount): -1 | 0 | 1;
   sum(amounts: readonly Amount[] | Float64Array, options: OpOptions & StringOutput): string;
   sum(amounts: readonly Amount[] | Float64Array, options?: OpOptions | string): number;
+  /**
+   * Parts in the currency's minor unit that add up exactly, as dinero.js 2.0.2 allocates:
+   * truncated shares, leftover units to the largest ratios (equal ratios in index order).
+   */
   allocate(amount: Amount, ratios: readonly (number | string)[], options: OpOptions & StringOutput): string[];
   allocate(amount: Amount, ratios: readonly (number | string)[], currencyOrOptions?: string | OpOptions): number[];
   balance(docs: readonly object[], options: BalanceOptions & StringOutput): Record<string, BalanceRow<string>>;
   balance(docs: readonly object[], options?: BalanceOptions): Record<string, BalanceRow>;
   balanceFromGroups(currency: string, groups: readonly { _id: unknown; total: Amount }[], options: BalanceOptions & StringOutput): BalanceRow<string>;
   balanceFromGroups(currency: string, groups: readonly { _id: unknown; total: Amount }[], options?: BalanceOptions): BalanceRow;
+  /** Raw BSON documents: one Buffer laid end to end, or Buffers of whole documents (a document split across two is ERR_INVALID_AMOUNT). */
   balanceFromBson(buffers: Uint8Array | readonly Uint8Array[], options: BalanceOptions & StringOutput): Record<string, BalanceRow<string>>;
   balanceFromBson(buffers: Uint8Array | readonly Uint8Array[], options?: BalanceOptions): Record<string, BalanceRow>;
   registerCurrency(code: string, minorUnit: number): void;

@@ -111,8 +111,11 @@ export declare function add(a: number, b: number): number
 /** Allocation by newline-joined ratios; parts newline-joined. */
 export declare function moneyAllocate(aNum: number, aText: string | undefined | null, ratios: string, scale: number, rounding: number): string
 
-/** Balances of concatenated raw BSON documents (borrowed buffer); options as JSON. */
-export declare function moneyBalanceBson(buf: Uint8Array, options: string, rounding: number): string
+/**
+ * Balances of concatenated raw BSON documents (borrowed buffer); `lengths` are the byte
+ * lengths of the caller's Buffers (empty: one Buffer); options as JSON.
+ */
+export declare function moneyBalanceBson(buf: Uint8Array, lengths: Uint32Array, options: string, rounding: number): string
 
 /** Balances from extracted columns. */
 export declare function moneyBalanceColumns(categories: string, currencies: string, cur: Uint32Array, cat: Uint8Array, values: Float64Array, scur: Uint32Array, scat: Uint8Array, strings: string, rounding: number): string

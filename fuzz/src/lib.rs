@@ -300,15 +300,81 @@ pub fn money_parse(data: &[u8]) {
     let _ = money_api::allocate_text(0.0, Some(a), b, sel % 8, sel % 6);
     let _ = money_api::rate_text(sel & 1, a, b);
     let _ = money_api::sum_text(&[], &format!("{a}\n{b}"), &[], -1, 0);
+    if let (Ok(x), Ok(y)) = (Decimal::parse(a), Decimal::parse(b)) {
+        money_results_hold(x, y, sel);
+    }
+}
+
+/// Results that succeed are right: `(x + y) − y = x`, `(x × y) ÷ y = x`, a sum is the same
+/// in both orders, a quotient rounded down is within one unit of the last place, and an
+/// allocation adds up to the rounded whole. (Overflow errors are allowed: the range is
+/// checked by the property tests against num-bigint.)
+fn money_results_hold(x: Decimal, y: Decimal, sel: u32) {
+    use hotpath_core::money::{allocate, Accumulator, Rounding};
+    if let Ok(s) = x.checked_add(y) {
+        let back = s.checked_sub(y).expect("(x + y) − y fits when x does");
+        assert!(same(&back, &x), "({x} + {y}) − {y} = {back}");
+    }
+    if let (Ok(p), false) = (x.checked_mul(y), y.is_zero()) {
+        let q = p
+            .div_to_scale(y, x.scale(), Rounding::Down)
+            .expect("x × y ÷ y fits");
+        assert!(same(&q, &x), "{x} × {y} ÷ {y} = {q}");
+    }
+    let (mut ab, mut ba) = (Accumulator::new(), Accumulator::new());
+    for (v, w) in [(x, y), (y, x)] {
+        ab.add(v).expect("amounts in range add");
+        ba.add(w).expect("amounts in range add");
+    }
+    match (ab.value(), ba.value()) {
+        (Ok(l), Ok(r)) => assert!(same(&l, &r), "sum order: {l} vs {r}"),
+        (l, r) => assert_eq!(l.is_ok(), r.is_ok(), "sum order: {l:?} vs {r:?}"),
+    }
+    let s = sel % 37;
+    if !y.is_zero() {
+        if let Ok(q) = x.div_to_scale(y, s, Rounding::Down) {
+            // |x − q·y| < |y| · 10^-s, checked exactly when the products fit.
+            let unit = Decimal::new(1, s).expect("10^-s");
+            if let (Ok(qy), Ok(uy)) = (q.checked_mul(y), unit.checked_mul(y)) {
+                if let Ok(rest) = x.checked_sub(qy) {
+                    let abs = |d: Decimal| if d.mant() < 0 { -d } else { d };
+                    assert!(
+                        rest.is_zero() || (rest.mant() < 0) == (x.mant() < 0),
+                        "{x} ÷ {y} to {s} places (down) = {q}: remainder {rest}"
+                    );
+                    assert!(
+                        abs(rest) < abs(uy),
+                        "{x} ÷ {y} to {s} places (down) = {q}: remainder {rest}"
+                    );
+                }
+            }
+        }
+    }
+    let ratio = if y.mant() < 0 { -y } else { y };
+    if let Ok(parts) = allocate(
+        x,
+        &[ratio, Decimal::new(1, 0).unwrap()],
+        sel % 7,
+        Rounding::HalfEven,
+    ) {
+        let total = parts
+            .iter()
+            .try_fold(Decimal::ZERO, |t, p| t.checked_add(*p))
+            .expect("parts add up");
+        assert!(
+            same(&total, &x.round(sel % 7, Rounding::HalfEven)),
+            "allocate {x} by [{y}, 1]"
+        );
+    }
 }
 
 /// Raw BSON balance: the bytes as concatenated BSON documents, default options and (after a
 /// 0xFF) options JSON; never panics, and an accepted buffer gives well-formed text.
 pub fn bson_balance(data: &[u8]) {
-    let _ = money_api::balance_bson_text(data, "{}", 0);
+    let _ = money_api::balance_bson_text(data, &[], "{}", 0);
     let (docs, opts) = split2(data);
     if let Ok(opts) = std::str::from_utf8(opts) {
-        let _ = money_api::balance_bson_text(docs, opts, 0);
+        let _ = money_api::balance_bson_text(docs, &[], opts, 0);
     }
     let mut d128 = Vec::new();
     for chunk in data.chunks_exact(16) {

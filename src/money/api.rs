@@ -3,7 +3,8 @@
 
 use super::balance::{balance_bson, balance_columns, BalanceOptions};
 use super::decimal::{Decimal, Rounding, MAX_SCALE};
-use super::{allocate, cross_rate, currency, inverse_rate, sum_mixed};
+use super::sum::sum_mixed_acc;
+use super::{allocate, cross_rate, currency, inverse_rate};
 use crate::{Error, Result};
 
 /// Operation codes of [`op_text`].
@@ -44,16 +45,43 @@ fn scale_of(scale: i32) -> Result<Option<u32>> {
     }
 }
 
-/// The text of a result: rounded to `scale` and printed with exactly that many decimals, or
-/// (scale < 0) exact with trailing zeros removed.
-pub fn finish(v: Decimal, scale: i32, rounding: u32) -> Result<String> {
-    match scale_of(scale)? {
-        Some(s) => Ok(v.round(s, Rounding::from_code(rounding)?).to_fixed(s)),
-        None => Ok(v.to_string()),
+/// One scalar operation (see [`ops`]) on already-read amounts: the result, and the scale
+/// it is to be printed at (`None`: exact, trailing zeros removed). Every result is computed
+/// exactly and rounded once.
+fn scalar(
+    op: u32,
+    a: Decimal,
+    b: impl Fn() -> Result<Decimal>,
+    scale: i32,
+    mode: Rounding,
+) -> Result<(Decimal, Option<u32>)> {
+    let to = scale_of(scale)?.map(|s| (s, mode));
+    let places = to.map(|t| t.0);
+    Ok(match op {
+        ops::ADD => (a.add_rounded(b()?, to)?, places),
+        ops::SUB => (a.sub_rounded(b()?, to)?, places),
+        ops::MUL => (a.mul_rounded(b()?, to)?, places),
+        ops::DIV => {
+            let s = places.unwrap_or(12);
+            (a.div_to_scale(b()?, s, mode)?, Some(s))
+        }
+        ops::ROUND | ops::EXACT => (a.round_to(to), places),
+        ops::COMPARE => (Decimal::from(a.compare(&b()?) as i8), None),
+        _ => return Err(Error::Internal(format!("unknown money op {op}"))),
+    })
+}
+
+/// The text of a result: with exactly `places` decimals, or exact with trailing zeros
+/// removed.
+fn text(v: Decimal, places: Option<u32>) -> String {
+    match places {
+        Some(s) => v.to_fixed(s),
+        None => v.to_string(),
     }
 }
 
-/// One scalar operation (see [`ops`]); `scale < 0` means exact (division requires a scale).
+/// One scalar operation (see [`ops`]); `scale < 0` means exact (division defaults to 12
+/// places). The text has exactly `scale` decimals when one is given.
 pub fn op_text(
     op: u32,
     a_num: f64,
@@ -65,20 +93,8 @@ pub fn op_text(
 ) -> Result<String> {
     let mode = Rounding::from_code(rounding)?;
     let a = read_amount(a_num, a_text)?;
-    let b = || read_amount(b_num, b_text);
-    let v = match op {
-        ops::ADD => a.checked_add(b()?)?,
-        ops::SUB => a.checked_sub(b()?)?,
-        ops::MUL => a.checked_mul(b()?)?,
-        ops::DIV => {
-            let s = scale_of(scale)?.unwrap_or(12);
-            return Ok(a.div_to_scale(b()?, s, mode)?.to_fixed(s));
-        }
-        ops::ROUND | ops::EXACT => a,
-        ops::COMPARE => return Ok((a.compare(&b()?) as i8).to_string()),
-        _ => return Err(Error::Internal(format!("unknown money op {op}"))),
-    };
-    finish(v, scale, rounding)
+    let (v, places) = scalar(op, a, || read_amount(b_num, b_text), scale, mode)?;
+    Ok(text(v, places))
 }
 
 /// [`op_text`] for two JS numbers with a number result: the exact (or rounded) decimal
@@ -86,23 +102,8 @@ pub fn op_text(
 pub fn op_f64(op: u32, a: f64, b: f64, scale: i32, rounding: u32) -> Result<f64> {
     let mode = Rounding::from_code(rounding)?;
     let a = Decimal::from_f64(a)?;
-    let b = || Decimal::from_f64(b);
-    let v = match op {
-        ops::ADD => a.checked_add(b()?)?,
-        ops::SUB => a.checked_sub(b()?)?,
-        ops::MUL => a.checked_mul(b()?)?,
-        ops::DIV => {
-            let s = scale_of(scale)?.unwrap_or(12);
-            return Ok(a.div_to_scale(b()?, s, mode)?.to_f64());
-        }
-        ops::ROUND | ops::EXACT => a,
-        ops::COMPARE => return Ok(a.compare(&b()?) as i8 as f64),
-        _ => return Err(Error::Internal(format!("unknown money op {op}"))),
-    };
-    Ok(match scale_of(scale)? {
-        Some(s) => v.round(s, mode).to_f64(),
-        None => v.to_f64(),
-    })
+    let (v, _) = scalar(op, a, || Decimal::from_f64(b), scale, mode)?;
+    Ok(v.to_f64())
 }
 
 /// Exact sum of numbers, `'\n'`-joined decimal strings and 16-byte Decimal128 groups.
@@ -113,8 +114,12 @@ pub fn sum_text(
     scale: i32,
     rounding: u32,
 ) -> Result<String> {
-    Rounding::from_code(rounding)?;
-    finish(sum_mixed(numbers, strings, decimal128)?, scale, rounding)
+    let mode = Rounding::from_code(rounding)?;
+    let acc = sum_mixed_acc(numbers, strings, decimal128)?;
+    Ok(match scale_of(scale)? {
+        Some(s) => acc.rounded(s, mode)?.to_fixed(s),
+        None => acc.value()?.to_string(),
+    })
 }
 
 /// Allocation: parts `'\n'`-joined, each with exactly `scale` decimals.
@@ -169,12 +174,18 @@ pub fn balance_columns_text(
     balance_columns(cats, currencies, cur, cat, values, scur, scat, strings)?.to_text(mode)
 }
 
-/// Balances of concatenated raw BSON documents; `options` is [`BalanceOptions`] as JSON.
-pub fn balance_bson_text(buf: &[u8], options: &str, rounding: u32) -> Result<String> {
+/// Balances of concatenated raw BSON documents; `lengths` are the byte lengths of the
+/// caller's buffers (empty: one buffer); `options` is [`BalanceOptions`] as JSON.
+pub fn balance_bson_text(
+    buf: &[u8],
+    lengths: &[u32],
+    options: &str,
+    rounding: u32,
+) -> Result<String> {
     let mode = Rounding::from_code(rounding)?;
     let opts: BalanceOptions = serde_json::from_str(options)
         .map_err(|e| Error::InvalidSpec(format!("balanceFromBson options are malformed: {e}")))?;
-    balance_bson(buf, &opts)?.to_text(mode)
+    balance_bson(buf, lengths, &opts)?.to_text(mode)
 }
 
 /// The minor unit of `code`, or −1 when unknown.
@@ -201,7 +212,9 @@ pub fn to_decimal128(
 ) -> Result<[u8; 16]> {
     let mut v = read_amount(a_num, a_text)?;
     if let Some(s) = scale_of(scale)? {
-        v = v.round(s, Rounding::from_code(rounding)?).rescale_up(s)?;
+        // At exactly `s` places when the coefficient fits; else the same value, shorter.
+        let r = v.round(s, Rounding::from_code(rounding)?);
+        v = r.rescale_up(s).unwrap_or(r);
     }
     v.to_decimal128_bytes()
 }

@@ -3,6 +3,7 @@
 
 use super::currency::minor_unit;
 use super::decimal::{Decimal, Rounding};
+use super::exact::Exact;
 use super::sum::{at_index, Accumulator};
 use crate::{Error, Result};
 use bson::{RawBsonRef, RawDocument};
@@ -111,12 +112,13 @@ impl Balances {
         self.rows[row].2[cat].add_f64(amount)
     }
 
-    /// The exact results, one row per currency in first-seen order.
+    /// The exact results, one row per currency in first-seen order; `Error::Overflow` when
+    /// an exact total does not fit a [`Decimal`] ([`Balances::to_text`] rounds first).
     pub fn rows(&self) -> Result<Vec<BalanceRow>> {
         self.rows
             .iter()
             .map(|(currency, minor, accs)| {
-                let totals: Vec<Decimal> = accs.iter().map(|a| a.value()).collect();
+                let totals = accs.iter().map(|a| a.value()).collect::<Result<Vec<_>>>()?;
                 let pick = |i: Option<usize>| i.map(|i| totals[i]).unwrap_or(Decimal::ZERO);
                 let balance = pick(self.income).checked_sub(pick(self.expense))?;
                 Ok(BalanceRow {
@@ -130,18 +132,34 @@ impl Balances {
     }
 
     /// The results as text for the bindings: one line per currency, tab-separated:
-    /// `code, total per category…, balance`, each rounded to the currency's minor unit with
-    /// `mode` and printed with exactly that many decimals.
+    /// `code, total per category…, balance`, each computed exactly, rounded once to the
+    /// currency's minor unit with `mode` and printed with exactly that many decimals.
+    /// `Error::Overflow` only when a rounded figure does not fit.
     pub fn to_text(&self, mode: Rounding) -> Result<String> {
         let mut out = String::new();
-        for row in self.rows()? {
+        for (currency, minor, accs) in &self.rows {
             if !out.is_empty() {
                 out.push('\n');
             }
-            out.push_str(&row.currency);
-            for v in row.totals.iter().chain(std::iter::once(&row.balance)) {
+            out.push_str(currency);
+            let totals: Vec<Exact> = accs.iter().map(Accumulator::exact).collect();
+            let pick = |i: Option<usize>| i.map(|i| totals[i]).unwrap_or(Exact::ZERO);
+            let balance = pick(self.income).checked_add(-pick(self.expense));
+            for v in totals
+                .iter()
+                .map(|&t| Some(t))
+                .chain(std::iter::once(balance))
+            {
+                let rounded = v
+                    .map(|v| v.round(*minor, mode))
+                    .and_then(Exact::to_decimal)
+                    .ok_or_else(|| {
+                        Error::Overflow(format!(
+                            "a {currency} balance total does not fit the exact decimal range (38 significant digits)"
+                        ))
+                    })?;
                 out.push('\t');
-                out.push_str(&v.round(row.minor_unit, mode).to_fixed(row.minor_unit));
+                out.push_str(&rounded.to_fixed(*minor));
             }
         }
         Ok(out)
@@ -218,7 +236,8 @@ fn bson_error(i: usize, e: impl std::fmt::Display) -> Error {
 }
 
 /// Reads the amount of a raw BSON value: double (as the JS number it is), int32, int64,
-/// Decimal128 (from its 16 bytes) or a decimal string.
+/// Decimal128 (from its 16 bytes) or a decimal string (also as the deprecated BSON Symbol,
+/// which the Node driver promotes to a string).
 fn bson_amount(v: RawBsonRef<'_>, i: usize, field: &str) -> Result<Decimal> {
     let named = |e: Error| match e {
         Error::InvalidAmount(m) => Error::InvalidAmount(format!("documents[{i}].{field}: {m}")),
@@ -230,7 +249,7 @@ fn bson_amount(v: RawBsonRef<'_>, i: usize, field: &str) -> Result<Decimal> {
         RawBsonRef::Int32(x) => Ok(Decimal::new(x as i128, 0)?),
         RawBsonRef::Int64(x) => Ok(Decimal::new(x as i128, 0)?),
         RawBsonRef::Decimal128(d) => Decimal::from_decimal128_bytes(&d.bytes()).map_err(named),
-        RawBsonRef::String(s) => Decimal::parse(s).map_err(named),
+        RawBsonRef::String(s) | RawBsonRef::Symbol(s) => Decimal::parse(s).map_err(named),
         other => Err(Error::InvalidAmount(format!(
             "documents[{i}].{field} must be a double, int32, int64, Decimal128 or decimal string, got BSON {:?}",
             other.element_type()
@@ -239,10 +258,14 @@ fn bson_amount(v: RawBsonRef<'_>, i: usize, field: &str) -> Result<Decimal> {
 }
 
 /// Balances of raw BSON documents laid end to end in `buf` (what the driver returns with
-/// `raw: true`, concatenated). One pass over each document's elements picks the four fields;
-/// documents whose deleted field is `true` are skipped; a type outside every category is not
-/// counted (its currency still gets a row).
-pub fn balance_bson(buf: &[u8], options: &BalanceOptions) -> Result<Balances> {
+/// `raw: true`, concatenated). `lengths` are the byte lengths of the caller's buffers laid
+/// end to end in `buf` (empty: `buf` is one buffer): a document must end inside the buffer
+/// it starts in — one split across two buffers is `Error::InvalidAmount` naming
+/// `buffers[k]`, never read as one document. One pass over each document's elements picks
+/// the four fields; documents whose deleted field is `true` are skipped; a type outside every
+/// category is not counted (its currency still gets a row). A string field may also be a
+/// BSON Symbol (the driver promotes Symbols to strings, so `balance` sees the same).
+pub fn balance_bson(buf: &[u8], lengths: &[u32], options: &BalanceOptions) -> Result<Balances> {
     let mut b = Balances::new(options.types.iter().map(|(c, _)| c.clone()).collect());
     let mut type_map: HashMap<&str, Vec<usize>> = HashMap::new();
     for (k, (_, types)) in options.types.iter().enumerate() {
@@ -250,19 +273,48 @@ pub fn balance_bson(buf: &[u8], options: &BalanceOptions) -> Result<Balances> {
             type_map.entry(t.as_str()).or_default().push(k);
         }
     }
+    let declared: usize = lengths.iter().map(|&l| l as usize).sum();
+    if !lengths.is_empty() && declared != buf.len() {
+        return Err(Error::InvalidAmount(format!(
+            "buffers: lengths add up to {declared} bytes, got {}",
+            buf.len()
+        )));
+    }
+    // The buffer holding `off`: index `part`, ending at byte `end`.
+    let mut part = 0usize;
+    let mut end = lengths.first().map_or(buf.len(), |&l| l as usize);
     let mut off = 0usize;
     let mut i = 0usize;
     let mut last_currency: Option<(&str, usize)> = None;
     while off < buf.len() {
-        if buf.len() - off < 5 {
-            return Err(bson_error(i, "truncated length prefix"));
+        while off >= end {
+            part += 1;
+            end += lengths[part] as usize;
         }
-        let len = i32::from_le_bytes(buf[off..off + 4].try_into().expect("4 bytes"));
-        if len < 5 || len as usize > buf.len() - off {
-            return Err(bson_error(i, format!("length {len} out of bounds")));
-        }
-        let doc =
-            RawDocument::from_bytes(&buf[off..off + len as usize]).map_err(|e| bson_error(i, e))?;
+        let avail = end - off;
+        let prefix = |n: usize| {
+            (n >= 4).then(|| i32::from_le_bytes(buf[off..off + 4].try_into().expect("4 bytes")))
+        };
+        let fits = |l: i32, n: usize| l >= 5 && l as usize <= n;
+        let len = match prefix(avail) {
+            Some(l) if fits(l, avail) => l as usize,
+            own => {
+                let rest = buf.len() - off;
+                if !lengths.is_empty() && prefix(rest).is_some_and(|l| fits(l, rest)) {
+                    return Err(Error::InvalidAmount(format!(
+                        "buffers[{part}]: documents[{i}] is cut at the end of this Buffer ({avail} bytes left); a BSON document must not be split across Buffers"
+                    )));
+                }
+                return Err(bson_error(
+                    i,
+                    match own {
+                        Some(l) => format!("length {l} out of bounds"),
+                        None => "truncated length prefix".into(),
+                    },
+                ));
+            }
+        };
+        let doc = RawDocument::from_bytes(&buf[off..off + len]).map_err(|e| bson_error(i, e))?;
         let mut currency = None;
         let mut ty = None;
         let mut amount = None;
@@ -281,7 +333,7 @@ pub fn balance_bson(buf: &[u8], options: &BalanceOptions) -> Result<Balances> {
         }
         if !deleted {
             let code = match currency {
-                Some(RawBsonRef::String(s)) => s,
+                Some(RawBsonRef::String(s) | RawBsonRef::Symbol(s)) => s,
                 other => {
                     return Err(Error::UnknownCurrency(format!(
                         "documents[{i}].{} must be a currency code string, got {}",
@@ -300,7 +352,7 @@ pub fn balance_bson(buf: &[u8], options: &BalanceOptions) -> Result<Balances> {
                     r
                 }
             };
-            if let Some(RawBsonRef::String(t)) = ty {
+            if let Some(RawBsonRef::String(t) | RawBsonRef::Symbol(t)) = ty {
                 if let Some(cats) = type_map.get(t) {
                     let v = match amount {
                         Some(v) => bson_amount(v, i, &options.amount_field)?,
@@ -317,7 +369,7 @@ pub fn balance_bson(buf: &[u8], options: &BalanceOptions) -> Result<Balances> {
                 }
             }
         }
-        off += len as usize;
+        off += len;
         i += 1;
     }
     Ok(b)

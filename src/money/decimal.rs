@@ -1,5 +1,6 @@
 //! [`Decimal`]: an exact decimal number as an `i128` coefficient and a decimal scale.
 
+use super::exact::Exact;
 use crate::{Error, Result};
 use std::cmp::Ordering;
 use std::fmt;
@@ -63,41 +64,79 @@ impl Rounding {
     }
 }
 
-/// Divides `n` by `d` (d ≠ 0) rounding the quotient with `mode`. `sticky` says that the true
-/// dividend is a little larger in magnitude than `n` (a discarded non-zero tail), which turns
-/// an exact tie into "above half" and a zero remainder into "inexact".
-pub(crate) fn div_round(n: i128, d: i128, mode: Rounding, sticky: bool) -> i128 {
+/// Where the part discarded by a truncation lies, as a fraction `f` of one unit of the last
+/// place kept: what a rounding mode needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Frac {
+    /// f = 0 (exact).
+    Zero,
+    /// 0 < f < ½.
+    Low,
+    /// f = ½ (a tie).
+    Half,
+    /// ½ < f < 1.
+    High,
+}
+
+impl Frac {
+    /// The fraction `r / d` of a division with remainder `r` (0 ≤ r < d), from whether `r`
+    /// is zero and how `2r` compares with `d`.
+    pub fn of(r_is_zero: bool, twice_r_vs_d: Ordering) -> Frac {
+        match twice_r_vs_d {
+            _ if r_is_zero => Frac::Zero,
+            Ordering::Less => Frac::Low,
+            Ordering::Equal => Frac::Half,
+            Ordering::Greater => Frac::High,
+        }
+    }
+
+    /// The fraction after one more division by an even divisor `p` (a power of ten ≥ 10)
+    /// with remainder `r`, when `self` is the fraction already cut off below `r`'s unit:
+    /// `(r + self) / p`.
+    pub fn shifted(self, r_is_zero: bool, twice_r_vs_p: Ordering) -> Frac {
+        match twice_r_vs_p {
+            // 2r < p and p even, so 2r ≤ p − 2 and 2(r + f) < p.
+            Ordering::Less if r_is_zero && self == Frac::Zero => Frac::Zero,
+            Ordering::Less => Frac::Low,
+            Ordering::Equal if self == Frac::Zero => Frac::Half,
+            _ => Frac::High,
+        }
+    }
+}
+
+impl Rounding {
+    /// Whether a magnitude truncated toward zero moves one unit away from zero: `negative`
+    /// is the sign of the exact value, `frac` the part cut off, `odd` the parity of the
+    /// truncated magnitude.
+    pub fn away(self, negative: bool, frac: Frac, odd: bool) -> bool {
+        let inexact = frac != Frac::Zero;
+        match self {
+            Rounding::Down => false,
+            Rounding::Up => inexact,
+            Rounding::Floor => negative && inexact,
+            Rounding::Ceil => !negative && inexact,
+            Rounding::HalfUp => frac >= Frac::Half,
+            Rounding::HalfEven => frac == Frac::High || (frac == Frac::Half && odd),
+        }
+    }
+}
+
+/// Divides `n` by `d` (d ≠ 0, neither is `i128::MIN`) rounding the quotient with `mode`.
+pub(crate) fn div_round(n: i128, d: i128, mode: Rounding) -> i128 {
     let q = n / d;
     let r = n % d;
-    if r == 0 && !sticky {
+    if r == 0 {
         return q;
     }
-    // Sign of the exact quotient (n and d never both zero here).
-    let negative = (n < 0) != (d < 0) && n != 0;
+    let negative = (n < 0) != (d < 0);
     let ar = r.unsigned_abs();
-    let ad = d.unsigned_abs();
-    let away = match mode {
-        Rounding::Down => false,
-        Rounding::Up => true,
-        Rounding::Floor => negative,
-        Rounding::Ceil => !negative,
-        Rounding::HalfUp | Rounding::HalfEven => {
-            let rest = ad - ar; // distance to the next multiple
-            match ar.cmp(&rest) {
-                Ordering::Greater => true,
-                Ordering::Less => false,
-                Ordering::Equal => sticky || mode == Rounding::HalfUp || (q % 2 != 0),
-            }
-        }
-    };
-    if away {
-        if negative {
-            q - 1
-        } else {
-            q + 1
-        }
-    } else {
-        q
+    // 2|r| compared with |d| without overflow: |r| against the distance |d| − |r|.
+    let frac = Frac::of(false, ar.cmp(&(d.unsigned_abs() - ar)));
+    // |d| ≥ 2 here (r ≠ 0), so |q| + 1 ≤ |n| cannot overflow.
+    match (mode.away(negative, frac, q % 2 != 0), negative) {
+        (false, _) => q,
+        (true, true) => q - 1,
+        (true, false) => q + 1,
     }
 }
 
@@ -114,6 +153,18 @@ fn overflow(what: &str) -> Error {
     Error::Overflow(format!(
         "{what} does not fit the exact decimal range (38 significant digits, {MAX_SCALE} decimal places)"
     ))
+}
+
+/// The [`Decimal`] of an exact slow-path result, rounded once when `to` is given;
+/// `Error::Overflow` naming `what` when it does not fit (or, never in practice, when the
+/// 512-bit intermediate itself overflowed: `None`).
+fn finish(v: Option<Exact>, to: Option<(u32, Rounding)>, what: &str) -> Result<Decimal> {
+    v.map(|v| match to {
+        Some((scale, mode)) => v.round(scale, mode),
+        None => v,
+    })
+    .and_then(Exact::to_decimal)
+    .ok_or_else(|| overflow(what))
 }
 
 fn invalid(what: &str, value: &str) -> Error {
@@ -136,26 +187,33 @@ impl Decimal {
     /// Zero.
     pub const ZERO: Decimal = Decimal { mant: 0, scale: 0 };
 
-    /// `mant × 10^-scale`; `Error::Overflow` when `scale > MAX_SCALE`.
+    /// `mant × 10^-scale` (trailing zeros trimmed when `scale > MAX_SCALE`);
+    /// `Error::Overflow` when it needs more than 36 places or `mant` is `i128::MIN` (the
+    /// range is symmetric: every value can be negated).
     pub fn new(mant: i128, scale: u32) -> Result<Decimal> {
-        if scale > MAX_SCALE {
-            return Decimal { mant, scale }
-                .trimmed()
-                .filter(|d| d.scale <= MAX_SCALE)
-                .ok_or_else(|| overflow("a value with more than 36 decimal places"));
+        if scale <= MAX_SCALE && mant != i128::MIN {
+            return Ok(Decimal { mant, scale });
         }
-        Ok(Decimal { mant, scale })
+        Exact::from_i128(mant, scale)
+            .to_decimal()
+            .ok_or_else(|| overflow("a value with more than 36 decimal places"))
     }
 
-    fn trimmed(mut self) -> Option<Decimal> {
+    /// `mant × 10^-scale` from parts already in range (`|mant| < 2^127`, `scale ≤ 36`).
+    pub(crate) fn from_parts(mant: i128, scale: u32) -> Decimal {
+        debug_assert!(mant != i128::MIN && scale <= MAX_SCALE);
+        Decimal { mant, scale }
+    }
+
+    fn trimmed(mut self) -> Decimal {
         if self.mant == 0 {
-            return Some(Decimal::ZERO);
+            return Decimal::ZERO;
         }
         while self.scale > 0 && self.mant % 10 == 0 {
             self.mant /= 10;
             self.scale -= 1;
         }
-        Some(self)
+        self
     }
 
     /// The coefficient (`self = mant × 10^-scale`).
@@ -175,7 +233,7 @@ impl Decimal {
 
     /// The same value with trailing fractional zeros removed (`1.50` → `1.5`).
     pub fn normalize(self) -> Decimal {
-        self.trimmed().unwrap_or(Decimal::ZERO)
+        self.trimmed()
     }
 
     /// The same value at a larger scale, `Error::Overflow` if the coefficient does not fit.
@@ -186,140 +244,187 @@ impl Decimal {
         if scale > MAX_SCALE {
             return Err(overflow("a value with more than 36 decimal places"));
         }
-        let f = pow10(scale - self.scale).ok_or_else(|| overflow("scale alignment"))?;
-        let mant = self
-            .mant
-            .checked_mul(f)
-            .ok_or_else(|| overflow("scale alignment"))?;
-        Ok(Decimal { mant, scale })
+        pow10(scale - self.scale)
+            .and_then(|f| self.mant.checked_mul(f))
+            .filter(|&m| m != i128::MIN)
+            .map(|mant| Decimal { mant, scale })
+            .ok_or_else(|| overflow("scale alignment"))
     }
 
-    /// `self + other`, exact.
-    pub fn checked_add(self, other: Decimal) -> Result<Decimal> {
-        let s = self.scale.max(other.scale);
-        let a = self.rescale_up(s)?;
-        let b = other.rescale_up(s)?;
-        let mant = a
+    /// `self + other` in `i128` at the larger scale, `None` when that overflows.
+    #[inline]
+    fn add_fast(self, other: Decimal) -> Option<Decimal> {
+        let (a, b) = match self.scale.cmp(&other.scale) {
+            Ordering::Equal => (self.mant, other.mant),
+            Ordering::Less => (
+                self.mant
+                    .checked_mul(POW10[(other.scale - self.scale) as usize])?,
+                other.mant,
+            ),
+            Ordering::Greater => (
+                self.mant,
+                other
+                    .mant
+                    .checked_mul(POW10[(self.scale - other.scale) as usize])?,
+            ),
+        };
+        let mant = a.checked_add(b).filter(|&m| m != i128::MIN)?;
+        Some(Decimal {
+            mant,
+            scale: self.scale.max(other.scale),
+        })
+    }
+
+    /// `self × other` in `i128`, `None` when the coefficient or the scale overflows.
+    #[inline]
+    fn mul_fast(self, other: Decimal) -> Option<Decimal> {
+        let scale = self.scale + other.scale;
+        let mant = self
             .mant
-            .checked_add(b.mant)
-            .ok_or_else(|| overflow("the sum"))?;
-        Ok(Decimal { mant, scale: s })
+            .checked_mul(other.mant)
+            .filter(|&m| m != i128::MIN)?;
+        (scale <= MAX_SCALE).then_some(Decimal { mant, scale })
+    }
+
+    /// `self + other`, exact. `Error::Overflow` only when the sum itself does not fit (an
+    /// alignment that overflows an `i128` is redone on 512 bits).
+    pub fn checked_add(self, other: Decimal) -> Result<Decimal> {
+        self.add_rounded(other, None)
+    }
+
+    /// `self + other` rounded once to `to = (scale, mode)` (exact when `None`); only the
+    /// rounded result has to fit (`1e37 + 1e-36` rounded to 2 places is `1e37`).
+    pub fn add_rounded(self, other: Decimal, to: Option<(u32, Rounding)>) -> Result<Decimal> {
+        match self.add_fast(other) {
+            Some(v) => Ok(v.round_to(to)),
+            None => finish(
+                Exact::from(self).checked_add(Exact::from(other)),
+                to,
+                "the sum",
+            ),
+        }
     }
 
     /// `self − other`, exact.
     pub fn checked_sub(self, other: Decimal) -> Result<Decimal> {
-        self.checked_add(other.checked_neg()?)
+        self.add_rounded(-other, None)
     }
 
-    /// `−self`.
+    /// `self − other` rounded once (see [`Decimal::add_rounded`]).
+    pub fn sub_rounded(self, other: Decimal, to: Option<(u32, Rounding)>) -> Result<Decimal> {
+        self.add_rounded(-other, to)
+    }
+
+    /// `−self` (never fails: the range is symmetric; kept for callers of the checked API).
     pub fn checked_neg(self) -> Result<Decimal> {
-        let mant = self
-            .mant
-            .checked_neg()
-            .ok_or_else(|| overflow("the negation"))?;
-        Ok(Decimal {
-            mant,
-            scale: self.scale,
-        })
+        Ok(-self)
     }
 
-    /// `self × other`, exact (trailing zeros trimmed when the scales add up past MAX_SCALE).
+    /// `self × other`, exact (trailing zeros trimmed as needed: `1e20 × 1.00000000000000000001`
+    /// is `100000000000000000001`). `Error::Overflow` only when the product does not fit.
     pub fn checked_mul(self, other: Decimal) -> Result<Decimal> {
-        let mant = self
-            .mant
-            .checked_mul(other.mant)
-            .ok_or_else(|| overflow("the product"))?;
-        Decimal::new(mant, self.scale + other.scale)
+        self.mul_rounded(other, None)
     }
 
-    /// `self ÷ other` rounded to `scale` decimal places with `mode`.
-    /// Division by zero is `Error::InvalidAmount`.
-    pub fn div_to_scale(self, other: Decimal, scale: u32, mode: Rounding) -> Result<Decimal> {
-        if other.mant == 0 {
-            return Err(Error::InvalidAmount(format!(
-                "divisor must not be zero, got {other}"
-            )));
+    /// `self × other` rounded once to `to = (scale, mode)` (exact when `None`); the product
+    /// is exact on 512 bits before the one rounding.
+    pub fn mul_rounded(self, other: Decimal, to: Option<(u32, Rounding)>) -> Result<Decimal> {
+        match self.mul_fast(other) {
+            Some(v) => Ok(v.round_to(to)),
+            None => finish(
+                Exact::from(self).checked_mul(Exact::from(other)),
+                to,
+                "the product",
+            ),
         }
+    }
+
+    /// `self` rounded to `to = (scale, mode)` when given.
+    pub fn round_to(self, to: Option<(u32, Rounding)>) -> Decimal {
+        match to {
+            Some((scale, mode)) => self.round(scale, mode),
+            None => self,
+        }
+    }
+
+    /// `self ÷ other` rounded once to `scale` decimal places with `mode`.
+    /// Division by zero is `Error::InvalidAmount`; `Error::Overflow` only when the rounded
+    /// quotient does not fit.
+    pub fn div_to_scale(self, other: Decimal, scale: u32, mode: Rounding) -> Result<Decimal> {
+        self.check_divisor(other)?;
         if scale > MAX_SCALE {
             return Err(overflow("a value with more than 36 decimal places"));
         }
-        let (n, d) = self.div_operands(other, scale)?;
-        Ok(Decimal {
-            mant: div_round(n, d, mode, false),
-            scale,
-        })
-    }
-
-    /// Integers n, d with `self ÷ other × 10^scale = n ÷ d`.
-    fn div_operands(self, other: Decimal, scale: u32) -> Result<(i128, i128)> {
-        let k = other.scale as i64 + scale as i64 - self.scale as i64;
-        if k >= 0 {
-            let f = pow10(k as u32).ok_or_else(|| overflow("the quotient"))?;
-            let n = self
-                .mant
-                .checked_mul(f)
-                .ok_or_else(|| overflow("the quotient"))?;
-            Ok((n, other.mant))
-        } else {
-            let f = pow10((-k) as u32).ok_or_else(|| overflow("the quotient"))?;
-            let d = other
-                .mant
-                .checked_mul(f)
-                .ok_or_else(|| overflow("the quotient"))?;
-            Ok((self.mant, d))
+        if let Some((n, d)) = self.div_operands(other, scale) {
+            return Ok(Decimal {
+                mant: div_round(n, d, mode),
+                scale,
+            });
         }
+        let (q, frac) = Exact::quotient(self, other, scale);
+        q.round_frac(scale, mode, frac)
+            .to_decimal()
+            .ok_or_else(|| overflow("the quotient"))
     }
 
-    /// `self ÷ other` rounded to `sig` significant digits with `mode` (used for inverse
-    /// exchange rates: 12 significant digits). Exact: the digits beyond the ones kept are
-    /// folded into a sticky bit, so a tie is a true tie.
-    pub fn div_significant(self, other: Decimal, sig: u32, mode: Rounding) -> Result<Decimal> {
+    fn check_divisor(&self, other: Decimal) -> Result<()> {
         if other.mant == 0 {
             return Err(Error::InvalidAmount(format!(
                 "divisor must not be zero, got {other}"
             )));
         }
+        Ok(())
+    }
+
+    /// Integers n, d with `self ÷ other × 10^scale = n ÷ d`, when both fit an `i128`.
+    #[inline]
+    fn div_operands(self, other: Decimal, scale: u32) -> Option<(i128, i128)> {
+        let k = other.scale as i64 + scale as i64 - self.scale as i64;
+        let (n, d) = if k >= 0 {
+            (self.mant.checked_mul(pow10(k as u32)?)?, other.mant)
+        } else {
+            (self.mant, other.mant.checked_mul(pow10((-k) as u32)?)?)
+        };
+        (n != i128::MIN && d != i128::MIN).then_some((n, d))
+    }
+
+    /// `self ÷ other` rounded once to `sig` significant digits with `mode` (used for
+    /// inverse exchange rates: 12 significant digits). Integer digits are always kept, and
+    /// at most 36 decimal places (a quotient below 1e-24 keeps fewer digits).
+    pub fn div_significant(self, other: Decimal, sig: u32, mode: Rounding) -> Result<Decimal> {
+        self.check_divisor(other)?;
         if self.mant == 0 {
             return Ok(Decimal::ZERO);
         }
         // Decimal exponent of the leading digit of each operand.
         let ea = digits(self.mant) as i64 - 1 - self.scale as i64;
         let eb = digits(other.mant) as i64 - 1 - other.scale as i64;
-        // The quotient's leading digit is at 10^(ea−eb) or 10^(ea−eb−1); keep 2 guard digits.
+        // The quotient's leading digit is at 10^(ea−eb) or 10^(ea−eb−1); keep 2 guard digits,
+        // truncated, the rest folded into `frac`, and round once.
         let want = sig as i64 + 2 - (ea - eb);
         let scale = want.clamp(0, MAX_SCALE as i64) as u32;
-        let (n, d) = self.div_operands(other, scale)?;
-        if scale == 0 {
-            // A quotient ≥ 10^(sig+1): integers keep every digit, rounded once here.
-            return Ok(Decimal {
-                mant: div_round(n, d, mode, false),
-                scale: 0,
-            });
-        }
-        let q = n / d;
-        let sticky = n % d != 0;
-        Decimal { mant: q, scale }.round_significant_sticky(sig, mode, sticky)
-    }
-
-    /// `self` rounded to `sig` significant digits (no change when it has fewer).
-    pub fn round_significant(self, sig: u32, mode: Rounding) -> Result<Decimal> {
-        self.round_significant_sticky(sig, mode, false)
-    }
-
-    fn round_significant_sticky(self, sig: u32, mode: Rounding, sticky: bool) -> Result<Decimal> {
-        let nd = digits(self.mant);
-        if nd <= sig || self.scale == 0 {
-            // Already short enough (or an integer, whose digits are all kept; a quotient is
-            // this short only when MAX_SCALE cut it: below 1e-24).
-            return Ok(self.normalize());
-        }
-        let drop = (nd - sig).min(self.scale);
-        let f = pow10(drop).ok_or_else(|| overflow("rounding"))?;
-        Ok(Decimal {
-            mant: div_round(self.mant, f, mode, sticky),
-            scale: self.scale - drop,
-        }
+        let (q, frac) = Exact::quotient(self, other, scale);
+        Ok(finish(
+            Some(q.round_significant(sig, mode, frac)),
+            None,
+            "the quotient",
+        )?
         .normalize())
+    }
+
+    /// `self × other` rounded once to `sig` significant digits (cross exchange rates).
+    pub fn mul_significant(self, other: Decimal, sig: u32, mode: Rounding) -> Result<Decimal> {
+        let p = Exact::from(self)
+            .checked_mul(Exact::from(other))
+            .map(|p| p.round_significant(sig, mode, Frac::Zero));
+        Ok(finish(p, None, "the product")?.normalize())
+    }
+
+    /// `self` rounded to `sig` significant digits (no change when it has fewer; integer
+    /// digits are always kept).
+    pub fn round_significant(self, sig: u32, mode: Rounding) -> Result<Decimal> {
+        let r = Exact::from(self).round_significant(sig, mode, Frac::Zero);
+        Ok(finish(Some(r), None, "rounding")?.normalize())
     }
 
     /// `self` rounded to `scale` decimal places with `mode` (unchanged when it already has
@@ -329,9 +434,9 @@ impl Decimal {
             return self;
         }
         // scale ≤ MAX_SCALE = 36, so 10^diff always fits.
-        let f = pow10(self.scale - scale).unwrap_or(POW10[38]);
+        let f = POW10[(self.scale - scale) as usize];
         Decimal {
-            mant: div_round(self.mant, f, mode, false),
+            mant: div_round(self.mant, f, mode),
             scale,
         }
     }
@@ -491,18 +596,20 @@ impl Decimal {
     }
 
     /// The plain decimal string with exactly `places` fractional digits (rounded half-even
-    /// first if the value has more).
+    /// first if the value has more; zeros appended if it has fewer, also where
+    /// value × 10^places would not fit an `i128`: `1e37` to 2 places is `…000.00`).
     pub fn to_fixed(&self, places: u32) -> String {
-        let r = self.round(places, Rounding::HalfEven);
-        let r = r.rescale_up(places).unwrap_or(r);
-        r.plain()
+        self.round(places, Rounding::HalfEven).plain(places)
     }
 
-    fn plain(&self) -> String {
+    /// The plain decimal string of the representation, with at least `min_places`
+    /// fractional digits.
+    fn plain(&self, min_places: u32) -> String {
         let neg = self.mant < 0;
         let digits = self.mant.unsigned_abs().to_string();
         let scale = self.scale as usize;
-        let mut out = String::with_capacity(digits.len() + scale + 3);
+        let pad = (min_places as usize).saturating_sub(scale);
+        let mut out = String::with_capacity(digits.len() + scale + pad + 3);
         if neg {
             out.push('-');
         }
@@ -519,6 +626,12 @@ impl Decimal {
                 out.push('0');
             }
             out.push_str(&digits);
+        }
+        if pad > 0 {
+            if scale == 0 {
+                out.push('.');
+            }
+            out.extend(std::iter::repeat_n('0', pad));
         }
         out
     }
@@ -674,7 +787,27 @@ impl Ord for Decimal {
 impl fmt::Display for Decimal {
     /// The plain decimal string with trailing fractional zeros removed (`1.5`, `-0.01`, `100`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.normalize().plain())
+        f.write_str(&self.normalize().plain(0))
+    }
+}
+
+impl std::ops::Neg for Decimal {
+    type Output = Decimal;
+    /// `−self` (exact: the range is symmetric).
+    fn neg(self) -> Decimal {
+        Decimal {
+            mant: -self.mant,
+            scale: self.scale,
+        }
+    }
+}
+
+impl From<i8> for Decimal {
+    fn from(v: i8) -> Decimal {
+        Decimal {
+            mant: v as i128,
+            scale: 0,
+        }
     }
 }
 

@@ -53,14 +53,16 @@ fn parse_overflow_is_an_error() {
     let big = Decimal::new(i128::MAX, 0).unwrap();
     assert_eq!(big.checked_add(d("1")).unwrap_err().code(), "ERR_OVERFLOW");
     assert_eq!(big.checked_mul(d("2")).unwrap_err().code(), "ERR_OVERFLOW");
+    // The range is symmetric (every value can be negated): −2^127 is out of it.
     assert_eq!(
-        Decimal::new(i128::MIN, 0)
-            .unwrap()
-            .checked_neg()
-            .unwrap_err()
-            .code(),
+        Decimal::new(i128::MIN, 0).unwrap_err().code(),
         "ERR_OVERFLOW"
     );
+    assert_eq!(
+        (-big).checked_sub(d("1")).unwrap_err().code(),
+        "ERR_OVERFLOW"
+    );
+    assert_eq!((-big).checked_neg().unwrap(), big);
 }
 
 #[test]
@@ -194,6 +196,19 @@ fn allocate_basics() {
     let parts = allocate(d("100"), &[d("1"), d("1"), d("1")], 2, Rounding::HalfEven).unwrap();
     let s: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
     assert_eq!(s, ["33.34", "33.33", "33.33"]);
+    // dinero.js 2.0.2: leftover units go to the largest ratios, not the largest remainders.
+    let parts = allocate(d("0.02"), &[d("3"), d("2"), d("1")], 2, Rounding::HalfEven).unwrap();
+    let s: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+    assert_eq!(s, ["0.02", "0", "0"]);
+    let parts = allocate(
+        d("0.07"),
+        &[d("1"), d("2"), d("1"), d("2")],
+        2,
+        Rounding::HalfEven,
+    )
+    .unwrap();
+    let s: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+    assert_eq!(s, ["0.01", "0.03", "0.01", "0.02"]);
     let parts = allocate(d("-0.05"), &[d("1"), d("1")], 2, Rounding::HalfEven).unwrap();
     let s: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
     assert_eq!(s, ["-0.03", "-0.02"]);
@@ -255,12 +270,12 @@ fn balances_from_columns_and_bson() {
     for doc in &docs {
         doc.to_writer(&mut buf).unwrap();
     }
-    let b = balance_bson(&buf, &BalanceOptions::default()).unwrap();
+    let b = balance_bson(&buf, &[], &BalanceOptions::default()).unwrap();
     assert_eq!(
         b.to_text(Rounding::HalfEven).unwrap(),
         "USD\t10.25\t3.00\t0.00\t7.25\nRUB\t0.00\t0.00\t7.00\t0.00"
     );
-    let e = balance_bson(&buf[..buf.len() - 1], &BalanceOptions::default()).unwrap_err();
+    let e = balance_bson(&buf[..buf.len() - 1], &[], &BalanceOptions::default()).unwrap_err();
     assert_eq!(e.code(), "ERR_INVALID_AMOUNT");
 }
 
@@ -297,7 +312,9 @@ proptest! {
         prop_assert_eq!(sum_mixed(&[], &strings.join("\n"), &[]).unwrap(), got);
     }
 
-    /// Allocation parts add up to the (rounded) whole and differ from the exact share by < 1 unit.
+    /// Allocation (dinero.js 2.0.2's rule): parts add up to the (rounded) whole, each is its
+    /// share truncated toward zero or one unit more, and the units left over went to the
+    /// largest ratios, equal ratios in index order.
     #[test]
     fn allocate_sums_to_whole(units in -1_000_000_000_000i64..1_000_000_000_000i64, ratios in proptest::collection::vec(0u32..1000, 1..12)) {
         prop_assume!(ratios.iter().any(|&r| r > 0));
@@ -306,13 +323,24 @@ proptest! {
         let parts = allocate(amount, &rs, 2, Rounding::HalfEven).unwrap();
         let mut total = Decimal::ZERO;
         let rsum: i128 = ratios.iter().map(|&r| r as i128).sum();
+        let mut extra = Vec::new();
         for (p, &r) in parts.iter().zip(&ratios) {
             total = total.checked_add(*p).unwrap();
-            // |part·R − units·r| < R (in minor units)
             let pm = p.rescale_up(2).unwrap().mant();
-            prop_assert!((pm * rsum - units as i128 * r as i128).abs() < rsum);
+            let trunc = units as i128 * r as i128 / rsum; // toward zero, as dinero's bigint
+            let step = pm - trunc;
+            prop_assert!(step == 0 || step == units.signum() as i128, "part {} share {}", pm, trunc);
+            prop_assert!(r > 0 || pm == 0);
+            extra.push(step != 0);
         }
         prop_assert_eq!(total, amount);
+        for i in 0..ratios.len() {
+            for j in 0..ratios.len() {
+                if extra[i] && !extra[j] && ratios[j] > 0 {
+                    prop_assert!(ratios[i] > ratios[j] || (ratios[i] == ratios[j] && i < j), "{:?} {:?}", ratios, extra);
+                }
+            }
+        }
     }
 
     /// Every rounding mode agrees with a reference on integers (floor division based).

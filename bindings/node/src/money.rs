@@ -95,10 +95,16 @@ pub fn money_balance_columns(
     })
 }
 
-/// Balances of concatenated raw BSON documents (borrowed buffer); options as JSON.
+/// Balances of concatenated raw BSON documents (borrowed buffer); `lengths` are the byte
+/// lengths of the caller's Buffers (empty: one Buffer); options as JSON.
 #[napi(js_name = "moneyBalanceBson")]
-pub fn money_balance_bson(buf: &[u8], options: String, rounding: u32) -> Result<String> {
-    call(|| api::balance_bson_text(buf, &options, rounding))
+pub fn money_balance_bson(
+    buf: &[u8],
+    lengths: &[u32],
+    options: String,
+    rounding: u32,
+) -> Result<String> {
+    call(|| api::balance_bson_text(buf, lengths, &options, rounding))
 }
 
 /// Minor unit of a currency, −1 when unknown.

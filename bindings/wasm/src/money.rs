@@ -81,10 +81,16 @@ pub fn money_balance_columns(
     })
 }
 
-/// Balances of concatenated raw BSON documents; options as JSON.
+/// Balances of concatenated raw BSON documents; `lengths` are the byte lengths of the
+/// caller's Buffers (empty: one Buffer); options as JSON.
 #[wasm_bindgen(js_name = "moneyBalanceBson")]
-pub fn money_balance_bson(buf: &[u8], options: &str, rounding: u32) -> Result<String> {
-    call(|| api::balance_bson_text(buf, options, rounding))
+pub fn money_balance_bson(
+    buf: &[u8],
+    lengths: &[u32],
+    options: &str,
+    rounding: u32,
+) -> Result<String> {
+    call(|| api::balance_bson_text(buf, lengths, options, rounding))
 }
 
 /// Minor unit of a currency, −1 when unknown.
