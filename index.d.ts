@@ -32,6 +32,7 @@ export declare const backend: 'native' | 'wasm';
 export declare const version: string;
 
 export * from './types/cache';
+export * from './types/loader';
 export * from './types/debounce';
 export * from './types/money';
 export * from './types/pipeline';

@@ -8,5 +8,5 @@ module.exports = require('./lib');
 0 && (module.exports = {
   backend, version, HotpathError, CODES, Cache, CacheManager, Debouncer, DebouncedUpdateManager,
   money, Rates, ExchangeRateCache, CachedBalanceCalculator, pipeline, configure, AggregationBuilder,
-  SmartInvalidation,
+  SmartInvalidation, Loader,
 });

@@ -5,16 +5,49 @@
 // With MONGODB_URI set, js-tests/mongodb-integrations.test.js drives the same app for real.
 const mongoose = require('mongoose');
 const request = require('supertest');
-const { Aggregator } = require('mingo');
+const { Aggregator, Query, updateOne } = require('mingo');
 const { createApp } = require('../examples/vagon-backend/app');
 
 const { ObjectId } = mongoose.Types;
 
-function memoryModels(store) {
+/** A Mongoose projection ('a b', '-c', { a: 1 }) as an object for mingo. */
+const projectionOf = (select) => (typeof select === 'string'
+  ? Object.fromEntries(select.split(/\s+/).filter(Boolean).map((f) => (f.startsWith('-') ? [f.slice(1), 0] : [f, 1])))
+  : select || undefined);
+
+/**
+ * Each model as the app uses it, over arrays in `store`: aggregate and find run in mingo
+ * (find with sort/limit options), create and updateOne run mongoose's own hooks around the
+ * change. Every find/findById is logged in `queries` as `Model.op`.
+ */
+function memoryModels(store, queries = []) {
   const wrap = (Model) => {
     const coll = Model.collection.collectionName;
+    const find = (filter, select, options = {}) => {
+      let cursor = new Query(filter || {}).find(store[coll] || [], projectionOf(select));
+      if (options.sort) cursor = cursor.sort(options.sort);
+      if (options.limit) cursor = cursor.limit(options.limit);
+      return cursor.all();
+    };
     return {
       base: Model.base,
+      schema: Model.schema,
+      modelName: Model.modelName,
+      find(filter, select, options) {
+        queries.push(`${Model.modelName}.find`);
+        return Promise.resolve(find(filter, select, options));
+      },
+      findById(id, select, options) {
+        queries.push(`${Model.modelName}.findById`);
+        return Promise.resolve(find({ _id: new ObjectId(String(id)) }, select, options)[0] ?? null);
+      },
+      async updateOne(filter, update) {
+        const query = Model.updateOne(filter, update); // never executed: the hooks read its filter and update
+        const cast = { ...filter, ...(filter._id ? { _id: new ObjectId(String(filter._id)) } : {}) };
+        const result = updateOne(store[coll] || [], cast, update);
+        await Model.schema.s.hooks.execPost('updateOne', query, [result], { filter: (h) => h.query !== false });
+        return result;
+      },
       aggregate: (p) => Promise.resolve(new Aggregator(p, { collectionResolver: (n) => store[n] || [] }).run(store[coll] || [])),
       async create(body) {
         const doc = new Model(body);
@@ -47,12 +80,13 @@ function fixture() {
 function setup(extra = {}) {
   const store = fixture();
   const recalculated = [];
+  const queries = [];
   const app = createApp({
     mongoose: new mongoose.Mongoose(), // its own models, so each app's hooks use its own cache
-    adaptModels: memoryModels(store), lookupForm: 'let', totalsWait: 50,
+    adaptModels: memoryModels(store, queries), lookupForm: 'let', totalsWait: 50,
     recalculateTotals: async (id) => { recalculated.push(id); }, ...extra,
   });
-  return { app, store, recalculated, hp: app.locals.hotpath };
+  return { app, store, recalculated, queries, hp: app.locals.hotpath };
 }
 
 test('GET /api/vagon-sales: a page, sorted, joined with projected fields only, then served from cache', async () => {
@@ -110,4 +144,38 @@ test('POST /api/vagon-lots converts before save (fallback rate) and debounces th
   await hp.totals.flush();
   expect(recalculated).toEqual([vagon]);
   await hp.totals.close();
+});
+
+test('GET /api/vagon-sales/recent: a client per row in 2 queries with loaderFor, N+1 with a findById per row', async () => {
+  const expected = (store, n) => store.vagonsales.filter((x) => !x.isDeleted)
+    .sort((a, b) => b.createdAt - a.createdAt).slice(0, n)
+    .map((x) => { const c = store.clients.find((k) => k._id.equals(x.client)); return { total: x.total_price, client: { _id: String(c._id), name: c.name, phone: c.phone } }; });
+  const shape = (body) => body.map((r) => ({ total: r.total_price, client: r.client }));
+
+  const naive = setup({ batchRelated: false });
+  const before = await request(naive.app).get('/api/vagon-sales/recent?limit=12');
+  expect(before.status).toBe(200);
+  expect(shape(before.body)).toEqual(expected(naive.store, 12));
+  expect(naive.queries).toEqual(['VagonSale.find', ...Array(12).fill('Client.findById')]); // N + 1
+
+  const batched = setup();
+  const after = await request(batched.app).get('/api/vagon-sales/recent?limit=12');
+  expect(shape(after.body)).toEqual(expected(batched.store, 12));
+  expect(Object.keys(after.body[0]).sort()).toEqual(Object.keys(before.body[0]).sort());
+  expect(batched.queries).toEqual(['VagonSale.find', 'Client.find']); // 2, whatever the page size
+
+  batched.queries.length = 0;
+  await request(batched.app).get('/api/vagon-sales/recent?limit=12');
+  expect(batched.queries).toEqual(['VagonSale.find']); // clients memoised (ttl 60 s)
+
+  // A write through the model: the plugin on the Client schema clears that client's entry.
+  const renamed = after.body[0].client._id;
+  expect((await request(batched.app).patch(`/api/clients/${renamed}`).send({ name: 'Renamed Ltd' })).status).toBe(204);
+  batched.queries.length = 0;
+  const fresh = await request(batched.app).get('/api/vagon-sales/recent?limit=12');
+  expect(fresh.body.filter((r) => r.client._id === renamed).every((r) => r.client.name === 'Renamed Ltd')).toBe(true);
+  expect(fresh.body.filter((r) => r.client._id !== renamed).every((r) => r.client.name !== 'Renamed Ltd')).toBe(true);
+  expect(batched.queries).toEqual(['VagonSale.find', 'Client.find']);
+  expect(batched.hp.clients.cacheMap.size).toBe(5);
+  expect((await request(batched.app).patch('/api/clients/nope').send({ name: 'x' })).status).toBe(404);
 });

@@ -52,4 +52,15 @@ maybe('example backend against a real MongoDB', () => {
     await app.locals.hotpath.totals.flush();
     expect(recalculated).toEqual([vagon]);
   }, 30_000);
+
+  test('recent sales with their clients through loaderFor; a PATCH clears the client loader', async () => {
+    const { Client, VagonSale } = app.locals.hotpath.models;
+    const [a, b] = await Client.insertMany([{ name: 'A', phone: '1' }, { name: 'B', phone: '2' }]);
+    await VagonSale.insertMany([{ client: a._id, total_price: 1000 }, { client: b._id, total_price: 1001 }, { client: a._id, total_price: 1002 }]);
+    const first = await request(app).get('/api/vagon-sales/recent?limit=3');
+    expect(first.body.map((r) => [r.total_price, r.client.name])).toEqual([[1002, 'A'], [1001, 'B'], [1000, 'A']]);
+    expect((await request(app).patch(`/api/clients/${a._id}`).send({ name: 'A2' })).status).toBe(204);
+    const again = await request(app).get('/api/vagon-sales/recent?limit=3');
+    expect(again.body.map((r) => r.client.name)).toEqual(['A2', 'B', 'A2']);
+  }, 30_000);
 });

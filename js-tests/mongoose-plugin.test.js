@@ -124,3 +124,110 @@ test('convertBeforeSave converts, and falls back to the unconverted amount on a 
   expect(doc2.base_currency_total_investment).toBe(900);
   expect(doc2.$locals.hotpathConversion.source).toBe('unconverted');
 });
+
+describe('loaderFor: one find({ key: { $in } }) per tick, results in key order, cleared by the plugin', () => {
+  const { Query } = require('mingo');
+  const bson = require('bson');
+  const { loaderFor } = require('../lib/mongoose');
+  const { HotpathError } = require('../');
+
+  /** A real model (schema + plugin) whose find() runs in mingo over `docs` and is logged. */
+  function memoryModel(docs, pluginOptions = {}) {
+    const schema = new mongoose.Schema({ name: String, code: String, secret: String });
+    schema.plugin(hotpathPlugin, pluginOptions);
+    const Model = mongoose.model(`Client${process.env.HOTPATH_BACKEND}${++n}`, schema);
+    const finds = [];
+    Model.find = (filter, projection, options) => {
+      finds.push({ filter, projection, options });
+      const fields = typeof projection === 'string' ? Object.fromEntries(projection.split(' ').map((f) => [f, 1])) : projection;
+      const out = new Query(filter).find(docs, fields).all();
+      return Promise.resolve(options.lean ? out : out.map((d) => new Model(d)));
+    };
+    return { Model, finds };
+  }
+  const clients = () => Array.from({ length: 4 }, (_, i) => ({ _id: new mongoose.Types.ObjectId(), name: `c${i}`, code: `K${i}`, secret: 's' }));
+
+  test('key order, null for a missing key, duplicates once, ObjectIds of any bson copy or hex strings', async () => {
+    const docs = clients();
+    const { Model, finds } = memoryModel(docs);
+    const loader = loaderFor(Model, { select: 'name' });
+    const missing = new mongoose.Types.ObjectId();
+    const got = await Promise.all([docs[2]._id, missing, new bson.ObjectId(docs[0]._id.toHexString()), docs[2]._id.toHexString(), docs[0]._id]
+      .map((id) => loader.load(id)));
+    expect(got.map((d) => d && d.name)).toEqual(['c2', null, 'c0', 'c2', 'c0']);
+    expect(got[0]).toBe(got[3]);
+    expect(Object.keys(got[0]).sort()).toEqual(['_id', 'name']); // select, lean by default
+    expect(finds).toHaveLength(1);
+    expect(finds[0].filter._id.$in).toHaveLength(3);
+    expect(finds[0].options).toEqual({ lean: true });
+    expect(loader.name).toMatch(/^Client\w+\._id$/);
+  });
+
+  test('another key field is added to an inclusive select; lean: false gives documents', async () => {
+    const docs = clients();
+    const { Model, finds } = memoryModel(docs);
+    const byCode = loaderFor(Model, { key: 'code', select: { name: 1 }, lean: false });
+    const [a, none] = await Promise.all([byCode.load('K1'), byCode.load('nope')]);
+    expect(a).toBeInstanceOf(Model);
+    expect(a.name).toBe('c1');
+    expect(none).toBeNull();
+    expect(finds[0].filter).toEqual({ code: { $in: ['K1', 'nope'] } });
+    expect(finds[0].projection).toEqual({ name: 1, code: 1 });
+    expect(() => loaderFor(Model, { key: 'code', select: '-code' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_SPEC' }));
+    expect(() => loaderFor({}, {})).toThrow(HotpathError);
+    expect(() => loaderFor(Model, { key: '$where' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_SPEC' }));
+  });
+
+  test('the plugin clears what a write touched: the saved or filtered _ids, everything when unknown', async () => {
+    const docs = clients();
+    const { Model, finds } = memoryModel(docs);
+    const loader = loaderFor(Model);
+    const byCode = loaderFor(Model, { key: 'code' });
+    const ids = docs.map((d) => d._id);
+    const warm = async () => { await loader.loadMany(ids); await byCode.loadMany(['K0', 'K1']); finds.length = 0; };
+    const refetched = async () => { finds.length = 0; await loader.loadMany(ids); return finds.length ? finds[0].filter._id.$in.map(String).sort() : []; };
+
+    await warm();
+    const doc = new Model(docs[1]);
+    await post(Model, 'save', doc, [doc]);
+    expect(byCode.cacheMap.size).toBe(0); // another key field: its old value is unknown, all cleared
+    expect(await refetched()).toEqual([String(ids[1])]);
+
+    await warm();
+    await post(Model, 'updateOne', Model.updateOne({ _id: { $in: [ids[0], String(ids[3])] } }, { $set: { name: 'x' } }), [{}], true);
+    expect(await refetched()).toEqual([String(ids[0]), String(ids[3])].sort());
+
+    await warm();
+    await post(Model, 'updateMany', Model.updateMany({ name: 'c2' }, { $set: { name: 'y' } }), [{}], true);
+    expect((await refetched())).toHaveLength(4);
+
+    // A cached miss (null) is cleared by the insert that creates it.
+    const fresh = { _id: new mongoose.Types.ObjectId(), name: 'new' };
+    expect(await loader.load(fresh._id)).toBeNull();
+    docs.push(fresh);
+    await post(Model, 'insertMany', Model, [[new Model(fresh)]]);
+    expect((await loader.load(fresh._id)).name).toBe('new');
+  });
+
+  test('a loader that cannot be cleared is logged and never fails the write; dropped loaders are not kept', async () => {
+    const warnings = [];
+    const { Model } = memoryModel(clients(), { logger: { warn: (m) => warnings.push(m) } });
+    const loader = loaderFor(Model);
+    loader.clear = () => { throw new Error('broken'); };
+    const doc = new Model({ name: 'a' });
+    await expect(post(Model, 'save', doc, [doc])).resolves.not.toThrow();
+    expect(warnings.join('\n')).toMatch(/clearing loader .* failed: broken/);
+    // Per-request loaders: once dropped by the app, the plugin's registry does not keep them alive.
+    require('node:v8').setFlagsFromString('--expose-gc');
+    const gc = require('node:vm').runInNewContext('gc');
+    let collected = 0;
+    const registry = new FinalizationRegistry(() => { collected += 1; });
+    (() => { for (let i = 0; i < 20; i++) registry.register(loaderFor(Model), i); })();
+    for (let i = 0; i < 10 && collected < 20; i++) {
+      gc();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(collected).toBe(20);
+    await post(Model, 'save', doc, [doc]); // prunes the dead entries
+  });
+});

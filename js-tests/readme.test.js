@@ -23,7 +23,7 @@ afterAll(async () => { await server.stop(); });
 
 test('README has snippets for every hot path and integration', () => {
   const all = snippets.join('\n');
-  for (const name of ['Cache', 'Debouncer', 'money', 'pipeline', 'hotpath/mongoose', 'hotpath/express', 'hotpath/redis', 'hotpath/bullmq', 'hotpath/metrics']) {
+  for (const name of ['Cache', 'Loader', 'loaderFor', 'breaker', 'Debouncer', 'money', 'pipeline', 'hotpath/mongoose', 'hotpath/express', 'hotpath/redis', 'hotpath/bullmq', 'hotpath/metrics']) {
     expect(all).toContain(name);
   }
 });

@@ -120,6 +120,62 @@ test('Redis killed mid-run: zero thrown errors, L1 and compute keep serving, L2 
   await done();
 }, 30_000);
 
+test('breaker against a real redis-server: opens after N failures, no Redis call while open, one probe closes it', async () => {
+  const clock = { t: 0 };
+  const { t, redis, done } = await make({
+    timeout: 50,
+    breaker: { failures: 3, resetAfter: 30_000, now: () => clock.t },
+    ioredis: { maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => 50 },
+  });
+  const ready = async () => {
+    const deadline = Date.now() + 5000;
+    while (redis.status !== 'ready' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(redis.status).toBe('ready');
+  };
+  try {
+    await ready();
+    await breakerRun(t, redis, clock, ready);
+  } finally {
+    await done();
+  }
+}, 30_000);
+
+async function breakerRun(t, redis, clock, ready) {
+  await t.set('before', 'x');
+  expect(t.stats().breaker).toMatchObject({ state: 'closed', opened: 0, consecutiveFailures: 0 });
+  let calls = 0;
+  for (const m of ['multi', 'get', 'publish', 'unlink', 'scan', 'smembers']) {
+    const orig = redis[m].bind(redis);
+    redis[m] = (...args) => { calls += 1; return orig(...args); };
+  }
+  const loop = async (label, n) => {
+    let served = 0;
+    for (let i = 0; i < n; i++) {
+      if ((await t.getOrCompute(`${label}:${i}`, async () => `${label}${i}`)) === `${label}${i}`) served += 1;
+      if (i % 5 === 0) await t.invalidate(`${label}:${i}`);
+    }
+    return served;
+  };
+  await server.kill();
+  expect(await loop('down', 30)).toBe(30); // compute serves; nothing throws
+  expect(calls).toBe(3); // 3 failures, then the breaker is open
+  expect(t.stats().breaker).toMatchObject({ state: 'open', opened: 1, consecutiveFailures: 3 });
+  expect(t.stats().breaker.shortCircuited).toBeGreaterThan(30);
+  await server.start();
+  await ready();
+  await loop('back', 5);
+  expect(calls).toBe(3); // Redis is back, but resetAfter has not passed: still no call
+  clock.t += 30_000;
+  expect(t.stats().breaker.state).toBe('half-open');
+  await t.set('after', 'y'); // the probe
+  expect(calls).toBe(4);
+  expect(t.stats().breaker).toMatchObject({ state: 'closed', opened: 1, halfOpened: 1, closed: 1 });
+  t.l1.clear();
+  expect(await t.get('after')).toBe('y');
+  expect(await t.get('before')).toBeUndefined(); // redis-server lost it: no persistence in the test server
+  expect(t.stats().l2Hits).toBe(1);
+}
+
 test('a TieredCache wraps an existing Cache as L1 and rejects a missing client', () => {
   const l1 = new Cache({ max: 5 });
   const redis = client({ lazyConnect: true });

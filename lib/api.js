@@ -11,6 +11,7 @@ const { HotpathError, CODES } = require('./errors');
  */
 function createApi(loaded) {
   const { binding } = loaded;
+  const cache = require('./cache').create(binding);
   const api = {
     /** `'native'` or `'wasm'`: the backend in use. */
     backend: loaded.backend,
@@ -18,7 +19,9 @@ function createApi(loaded) {
     version: binding.version(),
     HotpathError,
     CODES,
-    ...require('./cache').create(binding),
+    ...cache,
+    // The batching Loader memoises in this backend's Cache.
+    ...require('./batch-loader').create(cache),
     ...require('./debounce').create(binding),
     ...require('./money').create(binding),
     ...require('./pipeline').create(binding),

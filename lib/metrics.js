@@ -6,9 +6,12 @@
  *
  * Values are read at scrape time (no per-operation cost). Counters are monotonic as long
  * as the object's counters are; a `name` label tells the objects apart. prom-client is an
- * optional peer dependency, loaded when this file is.
+ * optional peer dependency, loaded when this file is. A TieredCache with a circuit breaker
+ * adds `cache_breaker_state{state}` (1 for the current state), `cache_breaker_opened_total`,
+ * `cache_breaker_short_circuited_total`; TieredCaches add `cache_l2_timeouts_total`.
  */
 const client = require('prom-client');
+const { STATES } = require('./integrations/breaker');
 
 const CACHE_COUNTERS = [
   ['hits', 'Cache lookups that found a live entry'],
@@ -57,6 +60,21 @@ function registerMetrics(registry = client.register, { caches = {}, debouncers =
   for (const [field, help] of CACHE_COUNTERS) add(client.Counter, `cache_${field}_total`, help, 'cache', caches, (s) => s[field]);
   add(client.Gauge, 'cache_size', 'Live entries in the cache', 'cache', caches, (s) => s.size);
   add(client.Gauge, 'cache_hit_ratio', 'hits / (hits + misses)', 'cache', caches, (s) => s.hitRate);
+  // A TieredCache with a circuit breaker: its state as a state set, and its transitions.
+  const breakers = () => Object.entries(caches).map(([id, c]) => [id, c.stats().breaker]).filter(([, b]) => b);
+  metrics.push(new client.Gauge({
+    name: `${prefix}cache_breaker_state`,
+    help: 'Circuit breaker of the cache\'s Redis tier: 1 for its current state (closed, open, half-open), 0 for the others',
+    labelNames: ['cache', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [id, b] of breakers()) for (const state of STATES) this.set({ cache: id, state }, b.state === state ? 1 : 0);
+    },
+  }));
+  add(client.Counter, 'cache_breaker_opened_total', 'Times the circuit breaker opened (Redis calls stopped)', 'cache', caches, (s) => s.breaker?.opened);
+  add(client.Counter, 'cache_breaker_short_circuited_total', 'Redis calls the open circuit breaker did not make', 'cache', caches, (s) => s.breaker?.shortCircuited);
+  add(client.Counter, 'cache_l2_timeouts_total', 'Redis calls that ended by the timeout', 'cache', caches, (s) => s.l2Timeouts);
   for (const [field, help] of DEBOUNCER_COUNTERS) add(client.Counter, `debouncer_${field}_total`, help, 'debouncer', debouncers, (s) => s[field]);
   add(client.Gauge, 'debouncer_pending', 'Keys waiting for their run', 'debouncer', debouncers, (s) => s.pending);
   return metrics;

@@ -23,6 +23,8 @@
  */
 const { applyTargets } = require('./invalidation');
 const { SmartInvalidation } = require('./smart-invalidation');
+const { defaultCacheKey, readPath } = require('./batch-loader');
+const { fail } = require('./errors');
 
 const QUERY_OPS = ['updateOne', 'updateMany', 'deleteOne', 'deleteMany'];
 const RETURNING_OPS = ['findOneAndUpdate', 'findOneAndDelete'];
@@ -41,6 +43,7 @@ function queryView(query) {
 function hotpathPlugin(schema, { cache, invalidate, debounce, logger = console } = {}) {
   async function after(doc, op) {
     if (!doc) return;
+    clearLoaders(schema, doc, logger);
     if (cache && invalidate) {
       let targets = [];
       try {
@@ -84,6 +87,91 @@ function hotpathPlugin(schema, { cache, invalidate, debounce, logger = console }
   }
 }
 
+// loaderFor's loaders by schema, held weakly (per-request loaders must not pile up here).
+const loadersBySchema = new WeakMap();
+
+/** The key values a write touched, or null when they are unknown (clear everything). */
+function touchedKeys(value) {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || typeof value.toHexString === 'function') return [value];
+  if (Array.isArray(value.$in)) return value.$in;
+  if (Object.prototype.hasOwnProperty.call(value, '$eq')) return touchedKeys(value.$eq);
+  return null;
+}
+
+/**
+ * After a write: each loaderFor loader of the schema forgets what the write touched. Keyed by
+ * `_id`, that is the document's `_id` (or the ids in the filter); keyed by another field,
+ * whose old value a write does not tell, every entry of the loader.
+ */
+function clearLoaders(schema, doc, logger) {
+  const entries = loadersBySchema.get(schema);
+  if (entries === undefined) return;
+  for (const entry of entries) {
+    const loader = entry.ref.deref();
+    if (loader === undefined) { entries.delete(entry); continue; }
+    try {
+      const keys = entry.key === '_id' ? touchedKeys(readPath(doc, '_id')) : null;
+      if (keys === null) loader.clearAll();
+      else for (const k of keys) loader.clear(k);
+    } catch (err) {
+      logger.warn?.(`hotpath: clearing loader ${loader.name} after a write failed: ${err && err.message}`);
+    }
+  }
+}
+
+/** Adds `key` to a Mongoose projection (string or object) when it selects fields by inclusion. */
+function withKey(select, key) {
+  if (select === undefined || select === null) return undefined;
+  if (typeof select === 'string') {
+    const fields = select.split(/\s+/).filter(Boolean);
+    if (fields.includes(`-${key}`)) fail('ERR_INVALID_SPEC', `loaderFor: select must not exclude the key field ${JSON.stringify(key)}`);
+    const inclusive = fields.some((f) => !f.startsWith('-') && !f.startsWith('+'));
+    return inclusive && !fields.includes(key) ? [...fields, key].join(' ') : fields.join(' ');
+  }
+  if (typeof select === 'object' && !Array.isArray(select)) {
+    const values = Object.values(select);
+    if (key in select && !select[key]) fail('ERR_INVALID_SPEC', `loaderFor: select must not exclude the key field ${JSON.stringify(key)}`);
+    const inclusive = values.some((v) => v === 1 || v === true);
+    return inclusive ? { ...select, [key]: 1 } : select;
+  }
+  return fail('ERR_INVALID_SPEC', `loaderFor: select must be a string or an object, got ${JSON.stringify(select)}`);
+}
+
+/**
+ * A `Loader` that batches `Model.find({ [key]: { $in: keys } }, select, { lean })`: loads in
+ * one tick are one query; results come back in key order, `null` for a missing key.
+ * `hotpathPlugin` on the model's schema clears its entries when a document is written.
+ * Other options (`max`, `ttl`, `maxBatchSize`, `cache`, `cacheMap`, `prefix`, `tags`, …)
+ * go to the Loader.
+ * @param {any} Model a Mongoose model (anything with `find(filter, projection, options)` and `schema`)
+ * @param {{ select?: string | Record<string, any>, lean?: boolean, key?: string } & Record<string, any>} [options]
+ */
+function loaderFor(Model, { select, lean = true, key = '_id', ...options } = {}) {
+  if (!Model || typeof Model.find !== 'function') fail('ERR_INVALID_SPEC', 'loaderFor: Model must be a Mongoose model (it has no find())');
+  if (typeof key !== 'string' || key === '' || key.startsWith('$')) fail('ERR_INVALID_SPEC', `loaderFor: key must be a field name, got ${JSON.stringify(key)}`);
+  const projection = withKey(select, key);
+  const keyOf = options.cacheKeyFn || defaultCacheKey;
+  const { Loader } = require('..');
+  const loader = new Loader(async (keys) => {
+    const docs = await Model.find({ [key]: { $in: keys } }, projection, { lean });
+    const byKey = new Map();
+    for (const doc of docs) {
+      const k = readPath(doc, key);
+      if (k === undefined || k === null) continue;
+      const ck = keyOf(k);
+      if (!byKey.has(ck)) byKey.set(ck, doc);
+    }
+    return keys.map((k) => byKey.get(keyOf(k)) ?? null);
+  }, { name: `${Model.modelName || 'Model'}.${key}`, ...options });
+  if (Model.schema) {
+    let entries = loadersBySchema.get(Model.schema);
+    if (entries === undefined) loadersBySchema.set(Model.schema, (entries = new Set()));
+    entries.add({ ref: new WeakRef(loader), key });
+  }
+  return loader;
+}
+
 /**
  * A pre-save hook converting an amount to a base currency with `Rates`, the original
  * VagonLot hook: `schema.pre('save', convertBeforeSave({ rates, amount: 'total_investment',
@@ -117,4 +205,4 @@ function convertBeforeSave({ rates, amount, from, to, target, timeoutMs = 200, l
   };
 }
 
-module.exports = { hotpathPlugin, convertBeforeSave, SmartInvalidation };
+module.exports = { hotpathPlugin, convertBeforeSave, loaderFor, SmartInvalidation };

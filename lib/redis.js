@@ -13,10 +13,15 @@
  *   the glob of its literal prefix and each scanned key is then matched exactly by L1's
  *   linear-time engine (never by V8's backtracking RegExp).
  * - Redis down, slow (> `timeout` ms) or erroring: L1 and compute keep serving, nothing throws;
- *   `stats().l2Errors` counts the fallbacks. ioredis reconnects by itself; L2 is used again.
+ *   `stats().l2Errors` counts the fallbacks (`l2Timeouts` those that waited the timeout).
+ *   ioredis reconnects by itself; L2 is used again.
+ * - `breaker: { failures: 5, resetAfter: 30_000 }`: after that many consecutive L2 failures no
+ *   Redis call is made for `resetAfter` ms (no timeout paid), then one probe decides
+ *   (lib/integrations/breaker.js); `stats().breaker` shows the state and transitions.
  */
 const crypto = require('node:crypto');
 const { HotpathError } = require('./errors');
+const { CircuitBreaker } = require('./integrations/breaker');
 
 const SCAN_COUNT = 500;
 
@@ -61,8 +66,10 @@ class TieredCache {
    * @param {number} [options.ttl] default TTL in ms (0 = none) for both tiers
    * @param {number} [options.timeout=100] ms before an L2 call counts as failed
    * @param {typeof import('./cache')} [options.Cache] the Cache class (default: hotpath's)
+   * @param {boolean | { failures?: number, resetAfter?: number }} [options.breaker] a circuit breaker
+   *   on L2 calls (true: 5 failures, 30 000 ms; default: none)
    */
-  constructor({ l1 = {}, redis, subscriber, prefix = 'hotpath:', channel = 'hotpath:invalidate', ttl = 0, timeout = 100, Cache } = {}) {
+  constructor({ l1 = {}, redis, subscriber, prefix = 'hotpath:', channel = 'hotpath:invalidate', ttl = 0, timeout = 100, Cache, breaker } = {}) {
     if (!redis || typeof redis.get !== 'function') throw new HotpathError('ERR_INVALID_SPEC', 'TieredCache: redis must be an ioredis client');
     const CacheClass = Cache || require('..').Cache;
     this.l1 = l1 instanceof CacheClass ? l1 : new CacheClass({ ttl, ...l1 });
@@ -73,7 +80,8 @@ class TieredCache {
     this.timeout = timeout;
     this.id = crypto.randomUUID();
     this.inflight = new Map();
-    this.counts = { l2Hits: 0, l2Misses: 0, l2Errors: 0, published: 0, received: 0 };
+    this.counts = { l2Hits: 0, l2Misses: 0, l2Errors: 0, l2Timeouts: 0, published: 0, received: 0 };
+    this.breaker = breaker ? new CircuitBreaker(breaker === true ? {} : breaker) : null;
     // ioredis logs "Unhandled error event" without a listener; here errors are expected
     // (Redis down) and counted, the operations themselves fall back.
     redis.on('error', () => { this.counts.l2Errors += 1; });
@@ -83,16 +91,26 @@ class TieredCache {
     this.ready = this.sub.subscribe(channel).catch(() => { this.counts.l2Errors += 1; });
   }
 
-  /** Runs an L2 call with the timeout; resolves to `fallback` (and counts) on any failure. */
+  /**
+   * Runs an L2 call with the timeout; resolves to `fallback` (and counts) on any failure, or
+   * at once, without calling Redis, while the breaker is open.
+   */
   async #l2(fn, fallback) {
+    const ticket = this.breaker ? this.breaker.acquire() : 0;
+    if (ticket < 0) return fallback;
     let timer;
+    let timedOut = false;
     try {
-      return await Promise.race([
+      const result = await Promise.race([
         fn(),
-        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('redis timeout')), this.timeout); }),
+        new Promise((_, reject) => { timer = setTimeout(() => { timedOut = true; reject(new Error('redis timeout')); }, this.timeout); }),
       ]);
+      this.breaker?.success(ticket);
+      return result;
     } catch {
       this.counts.l2Errors += 1;
+      if (timedOut) this.counts.l2Timeouts += 1;
+      this.breaker?.failure(ticket);
       return fallback;
     } finally {
       clearTimeout(timer);
@@ -228,9 +246,11 @@ class TieredCache {
     }, 0);
   }
 
-  /** L1 stats plus `{ l2Hits, l2Misses, l2Errors, published, received }`. */
+  /** L1 stats plus `{ l2Hits, l2Misses, l2Errors, l2Timeouts, published, received }` and, with a breaker, `breaker`. */
   stats() {
-    return { ...this.l1.stats(), ...this.counts };
+    const out = { ...this.l1.stats(), ...this.counts };
+    if (this.breaker) out.breaker = this.breaker.stats();
+    return out;
   }
 
   /** Unsubscribes and closes the subscriber connection (the main client is the caller's). */

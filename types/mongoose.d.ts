@@ -1,4 +1,5 @@
 import type { InvalidationTarget, Invalidatable, Logger } from './invalidation';
+import type { Loader, LoaderOptions } from './loader';
 export { SmartInvalidation, InvalidationTarget, Invalidatable, Logger } from './invalidation';
 
 export type WriteOp = 'save' | 'insertMany' | 'updateOne' | 'updateMany' | 'findOneAndUpdate' | 'deleteOne' | 'deleteMany' | 'findOneAndDelete';
@@ -19,3 +20,21 @@ export declare function convertBeforeSave(options: {
   rates: { convert(amount: any, from: string, to: string): Promise<{ amount: number; source?: string }> };
   amount: string; from: string; to: string; target: string; timeoutMs?: number; logger?: Logger;
 }): (this: any) => Promise<void>;
+
+
+/** Options of {@link loaderFor}; the rest go to the {@link Loader}. */
+export interface LoaderForOptions<Doc = any> extends Omit<LoaderOptions<unknown, Doc | null>, 'key'> {
+  /** Projection (string or object); the key field is added to an inclusive one. */
+  select?: string | Record<string, 0 | 1 | boolean>;
+  /** Plain objects (default true) or Mongoose documents. */
+  lean?: boolean;
+  /** The field the keys are values of (default '_id'). */
+  key?: string;
+}
+
+/**
+ * A Loader batching `Model.find({ [key]: { $in: keys } }, select, { lean })`: results in key
+ * order, `null` for a missing key. `hotpathPlugin` on the model's schema clears its entries
+ * when a document is written (by `_id`; every entry for another key field).
+ */
+export declare function loaderFor<Doc = any, K = unknown>(Model: any, options?: LoaderForOptions<Doc>): Loader<K, Doc | null>;

@@ -6,11 +6,41 @@ export interface TieredCacheOptions {
   channel?: string;
   ttl?: number;
   timeout?: number;
+  /** A circuit breaker on Redis calls: true = 5 consecutive failures, 30 000 ms open (default: none). */
+  breaker?: boolean | BreakerOptions;
+}
+
+/** Options of the circuit breaker. */
+export interface BreakerOptions {
+  /** Consecutive failures (errors or timeouts) that open it (default 5). */
+  failures?: number;
+  /** ms it stays open before one probe call (default 30 000). */
+  resetAfter?: number;
+  /** The clock in ms (default Date.now). */
+  now?: () => number;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** The breaker's state, the current run of failures, times each state was entered, calls refused. */
+export interface BreakerStats {
+  state: BreakerState;
+  consecutiveFailures: number;
+  opened: number;
+  halfOpened: number;
+  closed: number;
+  shortCircuited: number;
 }
 
 export interface TieredCacheStats {
-  l2Hits: number; l2Misses: number; l2Errors: number; published: number; received: number;
-  [field: string]: number;
+  hits: number; misses: number; sets: number; deletes: number; evictions: number; expirations: number;
+  invalidated: number; size: number; hitRate: number;
+  l2Hits: number; l2Misses: number; l2Errors: number;
+  /** L2 calls that ended by the timeout. */
+  l2Timeouts: number;
+  published: number; received: number;
+  /** Present with a breaker. */
+  breaker?: BreakerStats;
 }
 
 /** L1 Cache + Redis L2 with cross-process invalidation; Redis failures never throw. */
@@ -24,6 +54,8 @@ export declare class TieredCache {
   invalidateGlob(glob: string): Promise<number>;
   invalidateTag(tag: string): Promise<number>;
   stats(): TieredCacheStats;
+  /** The circuit breaker, or null without one. */
+  readonly breaker: { readonly state: BreakerState; stats(): BreakerStats } | null;
   close(): Promise<void>;
   readonly ready: Promise<unknown>;
 }

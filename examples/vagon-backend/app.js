@@ -2,6 +2,9 @@
 /**
  * The original Express backend reduced to its slow paths, on hotpath:
  *   GET  /api/vagon-sales      paginated through a compiled pipeline spec, responses cached
+ *   GET  /api/vagon-sales/recent  a list with its client per row: one batched query (loaderFor)
+ *                              instead of one findById per row (the N+1 pattern)
+ *   PATCH /api/clients/:id     a write; the plugin clears the client loader's entry
  *   GET  /api/cash/balance     CachedBalanceCalculator (exact sums, cached per currency)
  *   POST /api/cash             a write; the plugin invalidates the balances it changes
  *   POST /api/vagon-lots       pre-save conversion to USD, post-save debounced vagon totals
@@ -9,6 +12,7 @@
 const express = require('express');
 const { Cache, Debouncer, Rates, CachedBalanceCalculator, pipeline } = require('../..');
 const { cacheResponses, paginationParams, errorHandler } = require('../../lib/express');
+const { loaderFor } = require('../../lib/mongoose');
 const { defineModels } = require('./models');
 
 /** The sales list spec: lookups with projections, sorted and paged before the lookups. */
@@ -30,10 +34,11 @@ const salesSpec = {
 /**
  * @param {{ mongoose: import('mongoose').Mongoose, adaptModels?: (models: object) => object,
  *   cache?: any, rates?: any, recalculateTotals?: (vagonId: string) => Promise<void>,
- *   totalsWait?: number, lookupForm?: 'localField' | 'let' }} deps
- *   adaptModels: lets a test put the real models behind an in-memory store
+ *   totalsWait?: number, lookupForm?: 'localField' | 'let', batchRelated?: boolean }} deps
+ *   adaptModels: lets a test put the real models behind an in-memory store;
+ *   batchRelated: false serves /api/vagon-sales/recent the N+1 way (one findById per row), to compare
  */
-function createApp({ mongoose, adaptModels = (x) => x, cache = new Cache({ max: 10_000, ttl: 60_000 }), rates, recalculateTotals, totalsWait = 5000, lookupForm }) {
+function createApp({ mongoose, adaptModels = (x) => x, cache = new Cache({ max: 10_000, ttl: 60_000 }), rates, recalculateTotals, totalsWait = 5000, lookupForm, batchRelated = true }) {
   rates = rates || new Rates({ pivot: 'USD', fallback: { 'RUB:USD': 0.011, 'USD:RUB': 90 } });
   const totals = new Debouncer({
     wait: totalsWait,
@@ -50,9 +55,34 @@ function createApp({ mongoose, adaptModels = (x) => x, cache = new Cache({ max: 
     ]),
   });
 
+  // One loader for the app: loads in one tick are one `Client.find({ _id: { $in } })`; entries
+  // live 60 s at most and the plugin on the Client schema clears one when that client is written.
+  const clients = loaderFor(m.Client, { select: 'name phone', max: 10_000, ttl: 60_000 });
+  const clientOf = batchRelated
+    ? (id) => clients.load(id)
+    : (id) => m.Client.findById(id, 'name phone', { lean: true });
+
   const app = express();
   app.set('query parser', 'extended');
   app.use(express.json());
+
+  app.get('/api/vagon-sales/recent', paginationParams({ maxLimit: 100 }), async (req, res, next) => {
+    try {
+      const sales = await m.VagonSale.find({ isDeleted: { $ne: true } }, 'sale_date total_price sale_currency client createdAt',
+        { sort: { createdAt: -1, _id: -1 }, limit: req.pagination.limit, lean: true });
+      res.json(await Promise.all(sales.map(async (sale) => ({ ...sale, client: sale.client ? await clientOf(sale.client) : null }))));
+    } catch (err) { next(err); }
+  });
+
+  app.patch('/api/clients/:id', async (req, res, next) => {
+    try {
+      if (!mongoose.isValidObjectId(req.params.id)) return res.status(404).end();
+      const { name, phone } = req.body || {};
+      const $set = Object.fromEntries(Object.entries({ name, phone }).filter(([, v]) => typeof v === 'string'));
+      const r = await m.Client.updateOne({ _id: req.params.id }, { $set });
+      return res.status(r.matchedCount ? 204 : 404).end();
+    } catch (err) { return next(err); }
+  });
 
   app.get('/api/vagon-sales',
     cacheResponses({ cache, ttl: 30_000, key: (req) => `vagonsales:list:${req.originalUrl}` }),
@@ -79,7 +109,7 @@ function createApp({ mongoose, adaptModels = (x) => x, cache = new Cache({ max: 
   });
 
   app.use(errorHandler());
-  app.locals.hotpath = { cache, totals, rates, sales, balances, models: m };
+  app.locals.hotpath = { cache, totals, rates, sales, balances, clients, models: m };
   return app;
 }
 

@@ -70,6 +70,7 @@ function defineModels(mongoose, { cache, totals, rates, logger = console }) {
   client.index({ isDeleted: 1 });
   client.index({ name: 1 });
   client.index({ createdAt: -1 });
+  client.plugin(hotpathPlugin, { logger }); // no cache keys to drop: clears loaderFor(Client) entries on writes
 
   const vagon = new Schema({ vagonCode: String, month: String, status: String, total_cost: Number, lots: Number }, { timestamps: true });
   const exchangeRate = new Schema({ from: String, to: String, rate: Number }, { timestamps: true });

@@ -18,9 +18,15 @@ const pg: Pagination = { page: 1, limit: 20, skip: 0, sort: null, fields: null }
 declare const redis: any;
 const t = new TieredCache({ redis, l1: { max: 10 } });
 t.getOrCompute('k', async () => 42).then((n: number) => n + 1);
+const guarded = new TieredCache({ redis, breaker: { failures: 5, resetAfter: 30_000 } });
+const state: 'closed' | 'open' | 'half-open' | undefined = guarded.stats().breaker?.state;
+const timeouts: number = guarded.stats().l2Timeouts;
+new TieredCache({ redis, breaker: true });
+// @ts-expect-error: resetAfter is a number of ms
+new TieredCache({ redis, breaker: { resetAfter: '30s' } });
 const d = createBullDebouncer({ connection: {}, wait: 5000, run: async (key: string) => void key });
 d.schedule('k', { a: 1 });
 registerMetrics(undefined, { caches: { a: { stats: () => ({}) } } });
 // @ts-expect-error: a number is not an invalidation target
 const bad: InvalidationTarget = 42;
-export { targets, bad, pg };
+export { targets, bad, pg, state, timeouts };
