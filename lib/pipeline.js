@@ -206,14 +206,15 @@ function tagValue(field, v) {
  * @param {Record<string, any>} binding the wrapped binding (lib/loader.js)
  */
 function create(binding) {
-  const METHODS = ['pageRules', 'prepare', 'template', 'buildJson', 'buildValue', 'filterFromQuery', 'meta', 'suggestIndex', 'encodeCursor'];
+  const METHODS = ['pageRules', 'prepare', 'template', 'buildJson', 'buildValue', 'filterFromQuery', 'meta', 'suggestIndex', 'encodeCursor', '__testPanic'];
   /** The raw class instance's methods are not wrapped by the loader: map their errors here. */
+  const convert = binding.convertError || ((e) => fromBinding(e));
   const wrapHandle = (raw) => {
     const h = {};
     for (const m of METHODS) {
       const f = raw[m].bind(raw);
       h[m] = (a, b) => {
-        try { return f(a, b); } catch (e) { throw fromBinding(e, binding.takePanicMessage); }
+        try { return f(a, b); } catch (e) { throw convert(e, raw); }
       };
     }
     h.raw = raw;

@@ -52,6 +52,8 @@ export declare class CompiledPipeline {
   suggestIndex(params: string): string
   /** A cursor token from `[[key, dir]…]` and `[[type, value]…]` (JSON texts). */
   encodeCursor(sort: string, values: string): string
+  /** Panics inside a `&self` method on purpose (hidden; `js-tests/reliability/panics.test.js`). */
+  __testPanic(message: string): void
 }
 
 /** Per-key debounce bookkeeping over numeric ids (see `src/debounce`). */
@@ -91,6 +93,8 @@ export declare class DebounceCore {
   stats(): Float64Array
   /** Bytes held by the core bookkeeping. */
   memoryBytes(): number
+  /** Panics inside a `&mut self` method on purpose (hidden; `js-tests/reliability/panics.test.js`). */
+  __testPanic(message: string): void
 }
 
 /** Panics inside the core on purpose: the hidden test export behind `__testPanic`. */

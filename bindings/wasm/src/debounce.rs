@@ -172,4 +172,10 @@ impl DebounceCore {
     pub fn memory_bytes(&self) -> Result<f64> {
         call(|| Ok(self.inner.memory_bytes() as f64))
     }
+
+    /// Panics inside a `&mut self` method on purpose (hidden; `js-tests/reliability/panics.test.js`).
+    #[wasm_bindgen(js_name = "__testPanic")]
+    pub fn test_panic(&mut self, message: String) -> Result<()> {
+        call(|| hotpath_core::test_panic(&message))
+    }
 }

@@ -112,4 +112,10 @@ impl CompiledPipeline {
                 .encode_cursor(&parse("sort", &sort)?, &parse("values", &values)?)
         })
     }
+
+    /// Panics inside a `&self` method on purpose (hidden; `js-tests/reliability/panics.test.js`).
+    #[wasm_bindgen(js_name = "__testPanic")]
+    pub fn test_panic(&self, message: String) -> Result<()> {
+        call(|| hotpath_core::test_panic(&message))
+    }
 }
