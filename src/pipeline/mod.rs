@@ -54,6 +54,7 @@
 
 mod cursor;
 mod filter;
+mod input;
 mod node;
 mod sort;
 mod spec;
@@ -68,6 +69,7 @@ use serde_json::Value;
 
 pub use cursor::{decode as decode_cursor, encode as encode_cursor_values, MAX_TOKEN};
 pub use filter::{parse_filter, parse_query, Cond, MAX_IN, RESERVED};
+pub use input::{parse_json, Input};
 pub use node::Node;
 pub use sort::{parse_sort, with_tiebreak, SortKey};
 pub use spec::{CountMode, FieldType, Lookup, LookupForm, Op, Spec};
