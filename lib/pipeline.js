@@ -65,7 +65,10 @@ function helpers(B) {
     const oid = (x) => (x === null ? null : new B.ObjectId(x));
     const date = (x) => (x === null ? null : new Date(x));
     const dec = (x) => (x === null ? null : B.Decimal128.fromString(x));
-    h = { oid, date, dec, oids: (a) => a.map(oid), dates: (a) => a.map(date), decs: (a) => a.map(dec) };
+    // Int64 cursor values arrive as decimal text, exact (no Number on the way).
+    const long = (x) => (x === null ? null : B.Long.fromString(x));
+    const bigint = (x) => (x === null ? null : BigInt(x));
+    h = { oid, date, dec, long, bigint, oids: (a) => a.map(oid), dates: (a) => a.map(date), decs: (a) => a.map(dec) };
     helperCache.set(B, h);
   }
   return h;
@@ -80,6 +83,7 @@ function revive(node, H) {
     if (keys[0] === '$oid') return H.oid(node.$oid);
     if (keys[0] === '$date') return H.date(node.$date);
     if (keys[0] === '$numberDecimal') return H.dec(node.$numberDecimal);
+    if (keys[0] === '$numberLong') return H.long(node.$numberLong);
   }
   const out = {};
   for (const k of keys) out[k] = revive(node[k], H);
@@ -226,13 +230,14 @@ function tagValue(field, v) {
       if (!v.isWellFormed()) fail('ERR_INVALID_CURSOR', `cannot make a cursor from sort key ${JSON.stringify(field)}: its value holds a lone surrogate (not well-formed Unicode)`);
       return ['str', v];
     case 'boolean': return ['bool', v];
-    case 'bigint': return ['num', Number(v)];
+    case 'bigint': return ['bigint', v.toString()]; // exact; the core checks the Int64 range
     default: break;
   }
   const t = v._bsontype;
   if (t === 'ObjectId' || t === 'ObjectID') return ['oid', v.toHexString()];
   if (t === 'Decimal128') return ['dec', v.toString()];
-  if (t === 'Long' || t === 'Int32' || t === 'Double') return ['num', Number(v.valueOf ? v.valueOf() : v)];
+  if (t === 'Long') return ['long', v.toString()]; // exact above 2^53; seeks with a Long again
+  if (t === 'Int32' || t === 'Double') return ['num', Number(v.valueOf ? v.valueOf() : v)];
   return fail('ERR_INVALID_CURSOR', `cannot make a cursor from sort key ${JSON.stringify(field)}: its value is ${Array.isArray(v) ? 'an array' : 'an object'}`);
 }
 
