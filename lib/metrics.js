@@ -24,9 +24,13 @@ const DEBOUNCER_COUNTERS = [
   ['coalesced', 'Schedules merged into an already pending run'],
   ['runs', 'Runs started (retries included)'],
   ['succeeded', 'Runs that resolved'],
-  ['failed', 'Keys whose runs failed after every retry'],
+  ['failed', 'Runs whose last attempt failed, retries exhausted (a key failing every attempt counts once)'],
+  ['failedAttempts', 'Failed attempts, retried or not'],
   ['retries', 'Retries of failed runs'],
 ];
+
+/** `failedAttempts` → `failed_attempts` (Prometheus names are snake_case). */
+const snake = (field) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
  * Registers hotpath metrics on a prom-client registry.
@@ -57,7 +61,7 @@ function registerMetrics(registry = client.register, { caches = {}, debouncers =
   for (const [field, help] of CACHE_COUNTERS) add(client.Counter, `cache_${field}_total`, help, 'cache', caches, (s) => s[field]);
   add(client.Gauge, 'cache_size', 'Live entries in the cache', 'cache', caches, (s) => s.size);
   add(client.Gauge, 'cache_hit_ratio', 'hits / (hits + misses)', 'cache', caches, (s) => s.hitRate);
-  for (const [field, help] of DEBOUNCER_COUNTERS) add(client.Counter, `debouncer_${field}_total`, help, 'debouncer', debouncers, (s) => s[field]);
+  for (const [field, help] of DEBOUNCER_COUNTERS) add(client.Counter, `debouncer_${snake(field)}_total`, help, 'debouncer', debouncers, (s) => s[field]);
   add(client.Gauge, 'debouncer_pending', 'Keys waiting for their run', 'debouncer', debouncers, (s) => s.pending);
   return metrics;
 }

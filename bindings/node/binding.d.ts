@@ -89,7 +89,7 @@ export declare class DebounceCore {
   has(id: number): boolean
   /** 0 idle, 1 pending, 2 running, 3 running with a follow-up owed. */
   state(id: number): number
-  /** scheduled, coalesced, runs, succeeded, failed, retries, pending, running. */
+  /** scheduled, coalesced, runs, succeeded, failed, retries, pending, running, failedAttempts. */
   stats(): Float64Array
   /** Bytes held by the core bookkeeping. */
   memoryBytes(): number

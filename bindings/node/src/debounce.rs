@@ -149,7 +149,7 @@ impl DebounceCore {
         call(|| Ok(self.inner.state(id) as u32))
     }
 
-    /// scheduled, coalesced, runs, succeeded, failed, retries, pending, running.
+    /// scheduled, coalesced, runs, succeeded, failed, retries, pending, running, failedAttempts.
     #[napi]
     pub fn stats(&self) -> Result<Float64Array> {
         call(|| {
@@ -164,6 +164,7 @@ impl DebounceCore {
                     s.retries,
                     s.pending,
                     s.running,
+                    s.failed_attempts,
                 ];
                 Float64Array::new(v.iter().map(|x| *x as f64).collect::<Vec<f64>>())
             })

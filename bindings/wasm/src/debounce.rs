@@ -146,7 +146,7 @@ impl DebounceCore {
         call(|| Ok(self.inner.state(id) as u32))
     }
 
-    /// scheduled, coalesced, runs, succeeded, failed, retries, pending, running.
+    /// scheduled, coalesced, runs, succeeded, failed, retries, pending, running, failedAttempts.
     #[wasm_bindgen]
     pub fn stats(&self) -> Result<Vec<f64>> {
         call(|| {
@@ -161,6 +161,7 @@ impl DebounceCore {
                     s.retries,
                     s.pending,
                     s.running,
+                    s.failed_attempts,
                 ];
                 v.iter().map(|x| *x as f64).collect::<Vec<f64>>()
             })
