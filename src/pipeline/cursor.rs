@@ -257,10 +257,13 @@ pub fn decode(spec: &Spec, key: &str, sort: &[SortKey], token: &str) -> Result<V
         .map_err(|_| bad(format!("cursor is not base64url: {shown:?}")))?;
     let payload: Value = serde_json::from_slice(&bytes)
         .map_err(|_| bad(format!("cursor payload is not valid: {shown:?}")))?;
-    let shape = payload
-        .as_object()
-        .filter(|m| m.len() == 3)
-        .and_then(|m| Some((m.get("h")?.as_str()?, m.get("s")?.as_array()?, m.get("v")?.as_array()?)));
+    let shape = payload.as_object().filter(|m| m.len() == 3).and_then(|m| {
+        Some((
+            m.get("h")?.as_str()?,
+            m.get("s")?.as_array()?,
+            m.get("v")?.as_array()?,
+        ))
+    });
     let Some((h, s, v)) = shape else {
         return Err(bad(format!(
             "cursor payload has the wrong shape (a token of another version?): {shown:?}"

@@ -261,7 +261,10 @@ mod tests {
     #[test]
     fn other_inputs() {
         let (c, m) = err(Input::Spec, r#"{"collection":"c\ud800"}"#);
-        assert_eq!((c.as_str(), m.starts_with("spec.collection:")), ("ERR_INVALID_SPEC", true));
+        assert_eq!(
+            (c.as_str(), m.starts_with("spec.collection:")),
+            ("ERR_INVALID_SPEC", true)
+        );
         let (c, m) = err(Input::Query, r#"{"amount[gte]":"\udc00"}"#);
         assert_eq!(c, "ERR_FORBIDDEN_OPERATOR");
         assert!(m.starts_with("query.amount[gte]:"), "{m}");

@@ -398,7 +398,10 @@ fn cursors_are_bound_to_the_spec_and_carry_nothing_else() {
         let mut same = sales_spec(secret.clone());
         same["defaultSort"] = json!("-createdAt");
         same["filterable"]["amount"] = json!(["eq", "lte", "gte", "ne", "eq"]);
-        assert!(Compiled::compile_json(&same).unwrap().build(&with(&tok)).is_ok());
+        assert!(Compiled::compile_json(&same)
+            .unwrap()
+            .build(&with(&tok))
+            .is_ok());
         let mut other = sales_spec(secret.clone());
         other["maxLimit"] = json!(50);
         let e = Compiled::compile_json(&other)
@@ -436,7 +439,13 @@ fn int64_cursor_values_stay_exact_and_typed() {
     let c = compiled(json!({}));
     let sort = json!([["amount", -1], ["_id", -1]]);
     for (tag, kind) in [("long", SlotKind::Long), ("bigint", SlotKind::BigInt)] {
-        for n in [i64::MAX, i64::MIN, 9_007_199_254_740_993, -9_007_199_254_740_995, 0] {
+        for n in [
+            i64::MAX,
+            i64::MIN,
+            9_007_199_254_740_993,
+            -9_007_199_254_740_995,
+            0,
+        ] {
             let tok = c
                 .encode_cursor(&sort, &json!([[tag, n.to_string()], ["oid", HEX]]))
                 .unwrap();
@@ -454,7 +463,13 @@ fn int64_cursor_values_stay_exact_and_typed() {
                 b.pipeline[0].to_json()
             );
         }
-        for bad in [json!("1.0"), json!("+1"), json!("01"), json!("9223372036854775808"), json!(5)] {
+        for bad in [
+            json!("1.0"),
+            json!("+1"),
+            json!("01"),
+            json!("9223372036854775808"),
+            json!(5),
+        ] {
             let e = c
                 .encode_cursor(&sort, &json!([[tag, bad], ["oid", HEX]]))
                 .unwrap_err();

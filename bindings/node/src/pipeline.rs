@@ -47,7 +47,12 @@ impl CompiledPipeline {
     /// The template of the request's shape as JSON text.
     #[napi]
     pub fn template(&self, params: String) -> Result<String> {
-        call(|| Ok(self.inner.template(&parse_json(Input::Params, &params)?)?.to_json()))
+        call(|| {
+            Ok(self
+                .inner
+                .template(&parse_json(Input::Params, &params)?)?
+                .to_json())
+        })
     }
 
     /// The whole built result as JSON text (typed values as `$oid`/`$date` markers).
@@ -96,7 +101,9 @@ impl CompiledPipeline {
     #[napi(js_name = "suggestIndex")]
     pub fn suggest_index(&self, params: String) -> Result<String> {
         call(|| {
-            let idx = self.inner.suggest_index(&parse_json(Input::Params, &params)?)?;
+            let idx = self
+                .inner
+                .suggest_index(&parse_json(Input::Params, &params)?)?;
             Ok(serde_json::to_string(&idx).unwrap_or_default())
         })
     }
@@ -105,8 +112,10 @@ impl CompiledPipeline {
     #[napi(js_name = "encodeCursor")]
     pub fn encode_cursor(&self, sort: String, values: String) -> Result<String> {
         call(|| {
-            self.inner
-                .encode_cursor(&parse_json(Input::Cursor, &sort)?, &parse_json(Input::Cursor, &values)?)
+            self.inner.encode_cursor(
+                &parse_json(Input::Cursor, &sort)?,
+                &parse_json(Input::Cursor, &values)?,
+            )
         })
     }
 
