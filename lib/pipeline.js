@@ -248,7 +248,7 @@ function tagValue(field, v) {
 function create(binding) {
   const METHODS = ['pageRules', 'prepare', 'template', 'buildJson', 'buildValue', 'filterFromQuery', 'meta', 'suggestIndex', 'encodeCursor', '__testPanic'];
   /** The raw class instance's methods are not wrapped by the loader: map their errors here. */
-  const convert = binding.convertError || ((e) => fromBinding(e));
+  const convert = binding.convertError || ((e) => fromBinding(e, binding.takePanicMessage));
   const wrapHandle = (raw) => {
     const h = {};
     for (const m of METHODS) {

@@ -116,6 +116,31 @@ describe(`panics (${hotpath.backend})`, () => {
     expect(spec.build({ sort: 'a', limit: 3 }).pipeline.some((st) => st.$limit === 3)).toBe(true);
   });
 
+  test('trapRecovery: puts the stack pointer back, releases exactly a leftover call borrow, touches nothing else', () => {
+    const { trapRecovery } = require('../../lib/errors');
+    expect(trapRecovery({ add: () => 1 })).toBeNull(); // native: nothing to recover
+    const sp = new WebAssembly.Global({ value: 'i32', mutable: true }, 65536);
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const recover = trapRecovery({ __wasmExports: () => ({ __stack_pointer: sp, memory }) });
+    const m = new Int32Array(memory.buffer);
+    const at = (ptr, strong, weak, flag) => { m[(ptr >> 2) - 2] = strong; m[(ptr >> 2) - 1] = weak; m[ptr >> 2] = flag; return { __wbg_ptr: ptr }; };
+    const state = (ptr) => [m[(ptr >> 2) - 2], m[(ptr >> 2) - 1], m[ptr >> 2]];
+    sp.value = 65536 - 448; // a trapped call's frames
+    recover();
+    expect(sp.value).toBe(65536);
+    for (const [flag, want] of [[1, [1, 1, 0]], [-1, [1, 1, 0]], [0, [2, 1, 0]], [2, [2, 1, 2]]]) {
+      const o = at(64, 2, 1, flag);
+      recover(o);
+      expect(state(64)).toEqual(want);
+    }
+    // Another layout (weak count not where expected): untouched.
+    recover(at(128, 2, 0, 1));
+    expect(state(128)).toEqual([2, 0, 1]);
+    recover(at(192, 3, 1, 1)); // a strong count that is not one call's
+    expect(state(192)).toEqual([3, 1, 1]);
+    recover({ __wbg_ptr: 0 }); // a freed object
+  });
+
   // node: a panic in a #[napi] fn that bypasses call() would abort the process, so every
   // non-trivial export must go through it (wasm: the same shape, mapped by lib/errors.js).
   test('audit: every non-trivial exported binding function goes through crate::call', () => {
