@@ -251,9 +251,11 @@ afterAll(() => {
 });
 
 test('the generated cases are not vacuous', () => {
-  // Runs after the two properties (Jest keeps file order).
-  expect(tally.nonEmpty).toBeGreaterThan(tally.pages * 0.3);
-  expect(tally.multiPage).toBeGreaterThan(tally.walks * 0.3);
-  expect(tally.slow).toBeGreaterThan(tally.walks * 0.2);
-  expect(tally.nullKeys).toBeGreaterThan(tally.walks * 0.3);
+  // Runs after the two properties (Jest keeps file order). Observed over many runs of 250:
+  // non-empty pages 28–47 %, multi-page walks ~35 %, joined keys ~60 %, sort keys mixing
+  // null and values ~35 %; the bounds sit well below (fast-check seeds differ per run).
+  expect(tally.nonEmpty).toBeGreaterThan(tally.pages * 0.15);
+  expect(tally.multiPage).toBeGreaterThan(tally.walks * 0.2);
+  expect(tally.slow).toBeGreaterThan(tally.walks * 0.3);
+  expect(tally.nullKeys).toBeGreaterThan(tally.walks * 0.2);
 });

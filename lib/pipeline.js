@@ -161,21 +161,27 @@ function culprit(v, seen = new Set()) {
 /**
  * `JSON.stringify(value)`, where a bigint or a circular structure (TypeErrors of
  * JSON.stringify) becomes the HotpathError the parameter holding it gets for other bad
- * values, naming it (`what`: 'params' | 'query' | 'spec'). Valid input costs nothing extra.
+ * values, naming it (`what`: 'params' | 'query' | 'spec'). Small, so it inlines: valid
+ * input costs nothing extra.
  */
 function toJson(value, what) {
   try {
     return JSON.stringify(value);
   } catch (e) {
-    if (!(e instanceof TypeError)) throw e;
-    const why = /bigint/i.test(e.message) ? 'a bigint cannot be sent (use a number or a string)'
-      : /circular/i.test(e.message) ? 'the value is a circular structure' : null;
-    if (why === null) throw e;
-    const path = culprit(value);
-    const at = [...(what === 'params' ? [] : [what]), ...path].join('.');
-    const code = what === 'spec' ? 'ERR_INVALID_SPEC' : (PARAM_CODES[path[0]] || 'ERR_FORBIDDEN_OPERATOR');
-    return fail(code, `${at || what}: ${why}`);
+    return unencodable(e, value, what);
   }
+}
+
+/** Throws the HotpathError for what JSON.stringify refused in `value` (or rethrows `e`). */
+function unencodable(e, value, what) {
+  if (!(e instanceof TypeError)) throw e;
+  const why = /bigint/i.test(e.message) ? 'a bigint cannot be sent (use a number or a string)'
+    : /circular/i.test(e.message) ? 'the value is a circular structure' : null;
+  if (why === null) throw e;
+  const path = culprit(value);
+  const at = [...(what === 'params' ? [] : [what]), ...path].join('.');
+  const code = what === 'spec' ? 'ERR_INVALID_SPEC' : (PARAM_CODES[path[0]] || 'ERR_FORBIDDEN_OPERATOR');
+  return fail(code, `${at || what}: ${why}`);
 }
 
 /** Encodes request parameters as the JSON text the core reads. */
