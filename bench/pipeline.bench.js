@@ -81,6 +81,18 @@ async function buildLatency() {
     'native: prepare only (one crossing)': () => keep(specs[0].handle.raw.prepare(enc)),
   }, { baseline: 'js literal (seed)' });
 
+  // Keyset cursors: every call decodes (build) or encodes (cursorAfter) a distinct token;
+  // 1000 tokens cycle through the 256-entry memo, so each build crosses.
+  const docs = Array.from({ length: 1000 }, (_, k) => ({ _id: new ObjectId(), createdAt: new Date(1.7e12 + k * 1000) }));
+  const tokens = specs.map((sp) => docs.map((d) => sp.cursorAfter(d)));
+  await compare('keyset cursors: vagon-sale spec, default sort (createdAt, _id)', {
+    'js literal (seed)': () => { const k = j++ % 1000; keep(seedBuildVagonSalePipeline({ client: new ObjectId(hex) }, { page: k + 1, limit: 20 })); },
+    'native build({ cursor }), token varies': () => keep(specs[0].build({ cursor: tokens[0][j++ % 1000], limit: 20 }, opts)),
+    'wasm build({ cursor }), token varies': () => keep(specs[1].build({ cursor: tokens[1][j++ % 1000], limit: 20 }, opts)),
+    'native cursorAfter(doc)': () => keep(specs[0].cursorAfter(docs[j++ % 1000])),
+    'wasm cursorAfter(doc)': () => keep(specs[1].cursorAfter(docs[j++ % 1000])),
+  }, { baseline: 'js literal (seed)' });
+
   // p50 of single calls (hrtime per call; includes ~30-50 ns of timer overhead).
   const p50 = (f) => {
     const xs = [];

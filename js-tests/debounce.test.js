@@ -79,7 +79,7 @@ describe(`Debouncer (${backend})`, () => {
         const s = d.stats();
         expect(s).toEqual({
           scheduled: events.length, coalesced: events.length - want.length, runs: want.length,
-          succeeded: want.length, failed: 0, retries: 0, pending: 0,
+          succeeded: want.length, failed: 0, failedAttempts: 0, retries: 0, pending: 0,
         });
         expect(clock.counts.maxLive).toBeLessThanOrEqual(1);
       },
@@ -190,7 +190,7 @@ describe(`Debouncer (${backend})`, () => {
     expect(times[0][1]).toEqual(['a', 'b']);
     expect(times[1][1]).toEqual(['a', 'b', 'c']);
     expect(errors).toEqual([{ key: 'x', message: 'boom 4', payloads: ['a', 'b', 'c'] }]);
-    expect(d.stats()).toMatchObject({ runs: 4, failed: 4, retries: 3, succeeded: 0, pending: 0 });
+    expect(d.stats()).toMatchObject({ runs: 4, failed: 1, failedAttempts: 4, retries: 3, succeeded: 0, pending: 0 });
     expect(d.has('x')).toBe(false);
   });
 
@@ -213,7 +213,7 @@ describe(`Debouncer (${backend})`, () => {
     await clock.advance(100);
     expect(errors).toEqual([['k', 'first fails', ['before']]]);
     expect(log).toEqual([['before'], ['during']]);
-    expect(d.stats()).toMatchObject({ runs: 2, failed: 1, succeeded: 1, pending: 0 });
+    expect(d.stats()).toMatchObject({ runs: 2, failed: 1, failedAttempts: 1, succeeded: 1, pending: 0 });
   });
 
   test('flush(key) while a retry waits runs the retry now', async () => {
@@ -233,6 +233,27 @@ describe(`Debouncer (${backend})`, () => {
     expect(d.stats()).toMatchObject({ retries: 1, succeeded: 1, pending: 0 });
   });
 
+  test('stats: failed counts keys whose last attempt failed (BullMQ), failedAttempts every failed attempt', async () => {
+    const clock = fakeTimers();
+    const tries = new Map();
+    const d = new Debouncer({
+      wait: 10, retry: { attempts: 2, delay: 100 }, timers: clock.timers, onError: () => {},
+      run: (key) => {
+        const n = (tries.get(key) || 0) + 1;
+        tries.set(key, n);
+        if (key === 'always' || (key === 'once' && n === 1)) throw new Error(`${key} ${n}`);
+      },
+    });
+    for (const k of ['always', 'once', 'fine']) d.schedule(k);
+    await clock.advance(1000);
+    expect([...tries]).toEqual([['always', 2], ['once', 2], ['fine', 1]]);
+    expect(d.stats()).toMatchObject({ runs: 5, succeeded: 2, failed: 1, failedAttempts: 3, retries: 2, pending: 0 });
+    // A key that fails all of its 2 attempts again: one more failed key, two more attempts.
+    d.schedule('always');
+    await clock.advance(1000);
+    expect(d.stats()).toMatchObject({ runs: 7, failed: 2, failedAttempts: 5, retries: 3 });
+  });
+
   test('a retry that succeeds reports nothing', async () => {
     const clock = fakeTimers();
     let n = 0;
@@ -245,7 +266,7 @@ describe(`Debouncer (${backend})`, () => {
     await clock.advance(1000);
     expect(n).toBe(2);
     expect(onError).not.toHaveBeenCalled();
-    expect(d.stats()).toMatchObject({ runs: 2, failed: 1, succeeded: 1, retries: 1 });
+    expect(d.stats()).toMatchObject({ runs: 2, failed: 0, failedAttempts: 1, succeeded: 1, retries: 1 });
   });
 
   test('close({ flush: true }) runs every pending key before resolving; schedule afterwards throws ERR_CLOSED', async () => {
@@ -504,7 +525,7 @@ describe(`Debouncer (${backend})`, () => {
       d.schedule('thenable');
       await clock.advance(10);
       expect(n).toBe(4);
-      expect(d.stats()).toMatchObject({ failed: 2, succeeded: 2 });
+      expect(d.stats()).toMatchObject({ failed: 2, failedAttempts: 2, succeeded: 2 });
     } finally {
       errSpy.mockRestore();
     }

@@ -48,8 +48,19 @@ test('If-None-Match with the current ETag → 304 without a body', async () => {
   expect(stale.status).toBe(200);
 });
 
-test('Cache-Control: no-cache bypasses the cache and refreshes the entry', async () => {
+test("a client's Cache-Control: no-cache does not bypass the cache by default (browsers send it on reload)", async () => {
   const a = app(new Cache({ max: 100 }));
+  const first = await request(a).get('/api/items');
+  for (const h of ['no-cache', 'no-store', 'max-age=0, no-cache']) {
+    const again = await request(a).get('/api/items').set('Cache-Control', h);
+    expect(again.headers['x-cache']).toBe('HIT');
+    expect(again.body.n).toBe(first.body.n);
+  }
+});
+
+test('respectCacheControl: no-cache recomputes and refreshes the entry, no-store recomputes and stores nothing', async () => {
+  const cache = new Cache({ max: 100 });
+  const a = app(cache, { respectCacheControl: true });
   const first = await request(a).get('/api/items');
   const bypass = await request(a).get('/api/items').set('Cache-Control', 'no-cache');
   expect(bypass.headers['x-cache']).toBe('BYPASS');
@@ -57,6 +68,118 @@ test('Cache-Control: no-cache bypasses the cache and refreshes the entry', async
   const after = await request(a).get('/api/items');
   expect(after.headers['x-cache']).toBe('HIT');
   expect(after.body.n).toBe(bypass.body.n);
+  const nostore = await request(a).get('/api/items').set('Cache-Control', 'no-store');
+  expect(nostore.body.n).toBe(bypass.body.n + 1);
+  expect((await request(a).get('/api/items')).body.n).toBe(bypass.body.n); // entry unchanged
+});
+
+describe('one user never gets another user\'s response', () => {
+  function userApp(cache, options = {}) {
+    const a = express();
+    let n = 0;
+    a.get('/me', cacheResponses({ cache, ...options }), (req, res) => {
+      n += 1;
+      res.json({ user: req.get('Authorization') || req.get('Cookie') || 'anonymous', n });
+    });
+    a.get('/login', cacheResponses({ cache, ...options }), (req, res) => {
+      n += 1;
+      res.cookie('sid', `s${n}`);
+      res.json({ n });
+    });
+    a.get('/secret', cacheResponses({ cache, ...options }), (req, res) => {
+      n += 1;
+      res.set('Cache-Control', 'no-store');
+      res.json({ n });
+    });
+    return a;
+  }
+
+  test.each(['Authorization', 'Cookie'])('requests carrying %s are neither served from nor stored in the cache by default', async (header) => {
+    const cache = new Cache({ max: 100 });
+    const a = userApp(cache);
+    const anon = await request(a).get('/me');
+    const alice = await request(a).get('/me').set(header, 'alice');
+    expect(alice.body.user).toBe('alice');
+    expect(alice.headers['x-cache']).toBe('BYPASS');
+    const bob = await request(a).get('/me').set(header, 'bob');
+    expect(bob.body.user).toBe('bob');
+    expect((await request(a).get('/me').set(header, 'alice')).body.n).toBe(bob.body.n + 1);
+    expect(cache.size).toBe(1); // the anonymous entry only
+    expect((await request(a).get('/me')).body).toEqual(anon.body);
+  });
+
+  test.each(['Authorization', 'Cookie'])('vary: [%s] caches per value, the value hashed in the key', async (header) => {
+    const cache = new Cache({ max: 100 });
+    const a = userApp(cache, { vary: [header] });
+    const alice = await request(a).get('/me').set(header, 'Bearer alice-token');
+    const bob = await request(a).get('/me').set(header, 'Bearer bob-token');
+    expect(bob.body.user).toBe('Bearer bob-token');
+    const again = await request(a).get('/me').set(header, 'Bearer alice-token');
+    expect(again.headers['x-cache']).toBe('HIT');
+    expect(again.body).toEqual(alice.body);
+    expect(again.headers.vary).toMatch(new RegExp(header));
+    const keys = [];
+    for (const k of ['http:/me']) keys.push(cache.invalidatePrefix(k));
+    expect(keys[0]).toBe(2);
+    // A request with the other credential header too is not separated by this key.
+    const other = header === 'Cookie' ? 'Authorization' : 'Cookie';
+    expect((await request(a).get('/me').set(header, 'Bearer alice-token').set(other, 'x')).headers['x-cache']).toBe('BYPASS');
+  });
+
+  test('the hashed key does not hold the credential', async () => {
+    const seen = [];
+    const cache = { get: (k) => { seen.push(k); }, set: (k) => { seen.push(k); } };
+    await request(userApp(cache, { vary: ['Authorization'] })).get('/me').set('Authorization', 'Bearer s3cr3t');
+    expect(seen.length).toBe(2);
+    expect(seen.join(' ')).not.toMatch(/s3cr3t/);
+  });
+
+  test('keySeparatesUsers: the app key holds the user, so credentialed requests are cached under it', async () => {
+    const cache = new Cache({ max: 100 });
+    const key = (req) => `me:${req.get('Authorization') || '-'}`;
+    const a = userApp(cache, { key, keySeparatesUsers: true });
+    const alice = await request(a).get('/me').set('Authorization', 'alice');
+    await request(a).get('/me').set('Authorization', 'bob');
+    const again = await request(a).get('/me').set('Authorization', 'alice');
+    expect(again.headers['x-cache']).toBe('HIT');
+    expect(again.body).toEqual(alice.body);
+    expect(() => cacheResponses({ cache, keySeparatesUsers: true })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_SPEC' }));
+  });
+
+  test('responses that set a cookie, or that the handler marks no-store, are never stored', async () => {
+    const cache = new Cache({ max: 100 });
+    const a = userApp(cache);
+    const first = await request(a).get('/login');
+    expect(first.headers['set-cookie']).toBeDefined();
+    const second = await request(a).get('/login');
+    expect(second.body.n).toBe(first.body.n + 1);
+    expect(second.headers['set-cookie'][0]).toMatch(new RegExp(`sid=s${second.body.n}`));
+    const s1 = await request(a).get('/secret');
+    expect(s1.headers['cache-control']).toBe('no-store');
+    expect((await request(a).get('/secret')).body.n).toBe(s1.body.n + 1);
+    expect(cache.size).toBe(0);
+  });
+});
+
+test('statuses: only 200 by default; the statuses given are stored and replayed with their status', async () => {
+  const cache = new Cache({ max: 100 });
+  const a = express();
+  let n = 0;
+  for (const [path, opts] of [['/d', {}], ['/s', { statuses: [200, 404] }]]) {
+    a.get(`${path}/:code`, cacheResponses({ cache, ...opts }), (req, res) => { n += 1; res.status(Number(req.params.code)).json({ n }); });
+  }
+  await request(a).get('/d/404');
+  expect((await request(a).get('/d/404')).body.n).toBe(2);
+  await request(a).get('/d/201');
+  expect((await request(a).get('/d/201')).body.n).toBe(4);
+  const nf = await request(a).get('/s/404');
+  const again = await request(a).get('/s/404');
+  expect(again.status).toBe(404);
+  expect(again.headers['x-cache']).toBe('HIT');
+  expect(again.body).toEqual(nf.body);
+  expect((await request(a).get('/s/500')).headers['x-cache']).toBe('MISS');
+  expect(cache.size).toBe(1);
+  expect(() => cacheResponses({ cache, statuses: ['200'] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_SPEC' }));
 });
 
 test('non-GET requests and non-200 responses are never cached; invalidation is seen at once', async () => {

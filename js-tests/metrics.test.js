@@ -5,7 +5,7 @@ const { registerMetrics } = require('../lib/metrics');
 // Stand-ins with the DESIGN.md stats() shapes; the real Cache/Debouncer are checked in
 // integrations.test.js once those land.
 const cacheStats = { hits: 7, misses: 3, sets: 10, deletes: 1, evictions: 2, expirations: 4, invalidated: 5, size: 6, hitRate: 0.7 };
-const debStats = { scheduled: 12, coalesced: 9, runs: 3, succeeded: 2, failed: 1, retries: 2, pending: 4 };
+const debStats = { scheduled: 12, coalesced: 9, runs: 3, succeeded: 2, failed: 1, failedAttempts: 2, retries: 2, pending: 4 };
 
 test('cache and debouncer stats() are exposed as prom-client metrics, read at scrape time', async () => {
   const registry = new client.Registry();
@@ -23,10 +23,25 @@ test('cache and debouncer stats() are exposed as prom-client metrics, read at sc
   expect(text).toContain('hotpath_cache_hit_ratio{cache="sales"} 0.7');
   expect(text).toContain('hotpath_debouncer_runs_total{debouncer="totals"} 3');
   expect(text).toContain('hotpath_debouncer_failed_total{debouncer="totals"} 1');
+  expect(text).toContain('hotpath_debouncer_failed_attempts_total{debouncer="totals"} 2');
   expect(text).toContain('hotpath_debouncer_pending{debouncer="totals"} 4');
   live.hits = 11;
   text = await registry.metrics();
   expect(text).toContain('hotpath_cache_hits_total{cache="sales"} 11');
+});
+
+test('a real Debouncer: failed counts keys whose last attempt failed, failed_attempts every attempt', async () => {
+  const { Debouncer } = require('../');
+  const registry = new client.Registry();
+  const d = new Debouncer({ wait: 0, retry: { attempts: 3, delay: 0 }, run: async () => { throw new Error('no'); }, onError: () => {} });
+  registerMetrics(registry, { debouncers: { totals: d } });
+  d.schedule('k');
+  await d.flush();
+  await d.close();
+  const text = await registry.metrics();
+  expect(text).toContain('hotpath_debouncer_failed_total{debouncer="totals"} 1');
+  expect(text).toContain('hotpath_debouncer_failed_attempts_total{debouncer="totals"} 3');
+  expect(text).toContain('hotpath_debouncer_retries_total{debouncer="totals"} 2');
 });
 
 test('a custom prefix, and nothing registered twice on one registry', () => {

@@ -492,13 +492,16 @@ function create(binding) {
 
     /**
      * Counters since construction.
+     * `failed` counts runs whose last attempt failed (retries exhausted: a key that fails all
+     * of its attempts counts once, as BullMQ's failed jobs); `failedAttempts` every failed
+     * attempt, retried or not; `runs` every attempt started.
      * @returns {{ scheduled: number, coalesced: number, runs: number, succeeded: number,
-     *   failed: number, retries: number, pending: number }}
+     *   failed: number, failedAttempts: number, retries: number, pending: number }}
      */
     stats() {
       this._drain();
       const s = this._core.stats();
-      return { scheduled: s[0], coalesced: s[1], runs: s[2], succeeded: s[3], failed: s[4], retries: s[5], pending: s[6] };
+      return { scheduled: s[0], coalesced: s[1], runs: s[2], succeeded: s[3], failed: s[4], failedAttempts: s[8], retries: s[5], pending: s[6] };
     }
 
     /** Whether `close()` was called. */

@@ -27,9 +27,13 @@ const DEBOUNCER_COUNTERS = [
   ['coalesced', 'Schedules merged into an already pending run'],
   ['runs', 'Runs started (retries included)'],
   ['succeeded', 'Runs that resolved'],
-  ['failed', 'Keys whose runs failed after every retry'],
+  ['failed', 'Runs whose last attempt failed, retries exhausted (a key failing every attempt counts once)'],
+  ['failedAttempts', 'Failed attempts, retried or not'],
   ['retries', 'Retries of failed runs'],
 ];
+
+/** `failedAttempts` → `failed_attempts` (Prometheus names are snake_case). */
+const snake = (field) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
  * Registers hotpath metrics on a prom-client registry.
@@ -75,7 +79,7 @@ function registerMetrics(registry = client.register, { caches = {}, debouncers =
   add(client.Counter, 'cache_breaker_opened_total', 'Times the circuit breaker opened (Redis calls stopped)', 'cache', caches, (s) => s.breaker?.opened);
   add(client.Counter, 'cache_breaker_short_circuited_total', 'Redis calls the open circuit breaker did not make', 'cache', caches, (s) => s.breaker?.shortCircuited);
   add(client.Counter, 'cache_l2_timeouts_total', 'Redis calls that ended by the timeout', 'cache', caches, (s) => s.l2Timeouts);
-  for (const [field, help] of DEBOUNCER_COUNTERS) add(client.Counter, `debouncer_${field}_total`, help, 'debouncer', debouncers, (s) => s[field]);
+  for (const [field, help] of DEBOUNCER_COUNTERS) add(client.Counter, `debouncer_${snake(field)}_total`, help, 'debouncer', debouncers, (s) => s[field]);
   add(client.Gauge, 'debouncer_pending', 'Keys waiting for their run', 'debouncer', debouncers, (s) => s.pending);
   return metrics;
 }

@@ -65,7 +65,10 @@ function helpers(B) {
     const oid = (x) => (x === null ? null : new B.ObjectId(x));
     const date = (x) => (x === null ? null : new Date(x));
     const dec = (x) => (x === null ? null : B.Decimal128.fromString(x));
-    h = { oid, date, dec, oids: (a) => a.map(oid), dates: (a) => a.map(date), decs: (a) => a.map(dec) };
+    // Int64 cursor values arrive as decimal text, exact (no Number on the way).
+    const long = (x) => (x === null ? null : B.Long.fromString(x));
+    const bigint = (x) => (x === null ? null : BigInt(x));
+    h = { oid, date, dec, long, bigint, oids: (a) => a.map(oid), dates: (a) => a.map(date), decs: (a) => a.map(dec) };
     helperCache.set(B, h);
   }
   return h;
@@ -80,6 +83,7 @@ function revive(node, H) {
     if (keys[0] === '$oid') return H.oid(node.$oid);
     if (keys[0] === '$date') return H.date(node.$date);
     if (keys[0] === '$numberDecimal') return H.dec(node.$numberDecimal);
+    if (keys[0] === '$numberLong') return H.long(node.$numberLong);
   }
   const out = {};
   for (const k of keys) out[k] = revive(node[k], H);
@@ -141,6 +145,45 @@ function plainFilter(rest) {
 
 const okNum = (v) => v === undefined || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
 
+/** The code the core gives a bad value of each request parameter (others: ERR_FORBIDDEN_OPERATOR). */
+const PARAM_CODES = { page: 'ERR_INVALID_PAGINATION', limit: 'ERR_INVALID_PAGINATION', cursor: 'ERR_INVALID_CURSOR' };
+
+/** The keys down to the innermost value that JSON.stringify refuses on its own. */
+function culprit(v, seen = new Set()) {
+  if (v === null || typeof v !== 'object' || seen.has(v) || seen.size > 8) return [];
+  seen.add(v);
+  for (const k of Object.keys(v)) {
+    try { JSON.stringify(v[k]); } catch { return [k, ...culprit(v[k], seen)]; }
+  }
+  return [];
+}
+
+/**
+ * `JSON.stringify(value)`, where a bigint or a circular structure (TypeErrors of
+ * JSON.stringify) becomes the HotpathError the parameter holding it gets for other bad
+ * values, naming it (`what`: 'params' | 'query' | 'spec'). Small, so it inlines: valid
+ * input costs nothing extra.
+ */
+function toJson(value, what) {
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    return unencodable(e, value, what);
+  }
+}
+
+/** Throws the HotpathError for what JSON.stringify refused in `value` (or rethrows `e`). */
+function unencodable(e, value, what) {
+  if (!(e instanceof TypeError)) throw e;
+  const why = /bigint/i.test(e.message) ? 'a bigint cannot be sent (use a number or a string)'
+    : /circular/i.test(e.message) ? 'the value is a circular structure' : null;
+  if (why === null) throw e;
+  const path = culprit(value);
+  const at = [...(what === 'params' ? [] : [what]), ...path].join('.');
+  const code = what === 'spec' ? 'ERR_INVALID_SPEC' : (PARAM_CODES[path[0]] || 'ERR_FORBIDDEN_OPERATOR');
+  return fail(code, `${at || what}: ${why}`);
+}
+
 /** Encodes request parameters as the JSON text the core reads. */
 function encodeParams(params) {
   if (params === undefined || params === null) return '{}';
@@ -149,7 +192,7 @@ function encodeParams(params) {
   }
   const s = params.sort;
   if ((s === undefined || typeof s === 'string') && okNum(params.page) && okNum(params.limit)) {
-    return JSON.stringify(params);
+    return toJson(params, 'params');
   }
   const out = Object.create(null);
   for (const k of Object.keys(params)) {
@@ -162,7 +205,7 @@ function encodeParams(params) {
       out[k] = Object.entries(v); // keeps key order (JSON objects lose it in the core)
     } else out[k] = v;
   }
-  return JSON.stringify(out);
+  return toJson(out, 'params');
 }
 
 function encodeSpec(spec) {
@@ -171,7 +214,7 @@ function encodeSpec(spec) {
   }
   const ds = spec.defaultSort;
   const out = ds && typeof ds === 'object' && !Array.isArray(ds) ? { ...spec, defaultSort: Object.entries(ds) } : spec;
-  return JSON.stringify(out);
+  return toJson(out, 'spec');
 }
 
 function getPath(doc, path) {
@@ -189,15 +232,18 @@ function tagValue(field, v) {
   if (v instanceof Date) return ['date', v.getTime()];
   switch (typeof v) {
     case 'number': return ['num', v];
-    case 'string': return ['str', v];
+    case 'string':
+      if (!v.isWellFormed()) fail('ERR_INVALID_CURSOR', `cannot make a cursor from sort key ${JSON.stringify(field)}: its value holds a lone surrogate (not well-formed Unicode)`);
+      return ['str', v];
     case 'boolean': return ['bool', v];
-    case 'bigint': return ['num', Number(v)];
+    case 'bigint': return ['bigint', v.toString()]; // exact; the core checks the Int64 range
     default: break;
   }
   const t = v._bsontype;
   if (t === 'ObjectId' || t === 'ObjectID') return ['oid', v.toHexString()];
   if (t === 'Decimal128') return ['dec', v.toString()];
-  if (t === 'Long' || t === 'Int32' || t === 'Double') return ['num', Number(v.valueOf ? v.valueOf() : v)];
+  if (t === 'Long') return ['long', v.toString()]; // exact above 2^53; seeks with a Long again
+  if (t === 'Int32' || t === 'Double') return ['num', Number(v.valueOf ? v.valueOf() : v)];
   return fail('ERR_INVALID_CURSOR', `cannot make a cursor from sort key ${JSON.stringify(field)}: its value is ${Array.isArray(v) ? 'an array' : 'an object'}`);
 }
 
@@ -206,14 +252,15 @@ function tagValue(field, v) {
  * @param {Record<string, any>} binding the wrapped binding (lib/loader.js)
  */
 function create(binding) {
-  const METHODS = ['pageRules', 'prepare', 'template', 'buildJson', 'buildValue', 'filterFromQuery', 'meta', 'suggestIndex', 'encodeCursor'];
+  const METHODS = ['pageRules', 'prepare', 'template', 'buildJson', 'buildValue', 'filterFromQuery', 'meta', 'suggestIndex', 'encodeCursor', '__testPanic'];
   /** The raw class instance's methods are not wrapped by the loader: map their errors here. */
+  const convert = binding.convertError || ((e) => fromBinding(e, binding.takePanicMessage));
   const wrapHandle = (raw) => {
     const h = {};
     for (const m of METHODS) {
       const f = raw[m].bind(raw);
       h[m] = (a, b) => {
-        try { return f(a, b); } catch (e) { throw fromBinding(e, binding.takePanicMessage); }
+        try { return f(a, b); } catch (e) { throw convert(e, raw); }
       };
     }
     h.raw = raw;
@@ -266,7 +313,7 @@ function create(binding) {
         }
         const sort = proto ? null : rest.sort;
         if ((sort === undefined || typeof sort === 'string') && plainInt(page, maxPage) && plainInt(limit, maxPage)) {
-          const enc = JSON.stringify(plainFilter(rest));
+          const enc = toJson(plainFilter(rest), 'params');
           const prepared = this.prepared(enc);
           const l = Math.min(limit ?? defLimit, maxLimit);
           return [prepared, l, prepared[0][0] === 'c' ? 0 : ((page ?? 1) - 1) * l, enc];
@@ -323,7 +370,7 @@ function create(binding) {
       if (query !== undefined && query !== null && (typeof query !== 'object' || Array.isArray(query))) {
         fail('ERR_FORBIDDEN_OPERATOR', `query must be an object, got ${Array.isArray(query) ? 'an array' : typeof query}`);
       }
-      const out = JSON.parse(this.handle.filterFromQuery(JSON.stringify(query ?? {})));
+      const out = JSON.parse(this.handle.filterFromQuery(toJson(query ?? {}, 'query')));
       return revive(out, helpers((options && options.bson) || defaultBson()));
     }
 

@@ -37,12 +37,21 @@ export interface DebouncerOptions<K extends DebounceKey = DebounceKey, P = unkno
 
 /** Counters since construction. */
 export interface DebouncerStats {
+  /** Accepted `schedule` calls. */
   scheduled: number;
+  /** Schedules merged into a run already owed. */
   coalesced: number;
+  /** Attempts started (retries included). */
   runs: number;
+  /** Attempts that resolved. */
   succeeded: number;
+  /** Runs whose last attempt failed, retries exhausted (BullMQ's failed jobs): a key failing all its attempts counts once. */
   failed: number;
+  /** Failed attempts, retried or not. */
+  failedAttempts: number;
+  /** Retries scheduled after a failed attempt. */
   retries: number;
+  /** Keys owing a run that has not started. */
   pending: number;
 }
 

@@ -38,7 +38,10 @@ export interface PipelineSpec {
   count?: 'facet' | 'separate' | 'none';
   /** Added to every `$match`, e.g. `{ isDeleted: false }`. */
   softDelete?: Record<string, string | number | boolean | null | { $ne: string | number | boolean | null }>;
-  /** HMAC-SHA256 key for cursor tokens. */
+  /**
+   * HMAC-SHA256 key for cursor tokens. Signed or not, a token is bound to the compiled spec
+   * and sort that made it (another spec refuses it with ERR_INVALID_CURSOR).
+   */
   secret?: string;
   /** Default `'localField'` (MongoDB ≥ 5.0); `'let'` for older servers and mingo. */
   lookupForm?: 'localField' | 'let';
@@ -93,6 +96,10 @@ export interface CompiledPipeline {
   paramsFromQuery(query: Record<string, unknown>): PipelineParams;
   meta(total: number, params?: PipelineParams): PipelineMeta;
   suggestIndex(params?: PipelineParams): Record<string, 1 | -1>;
+  /**
+   * The token that continues after `doc`. Int64 sort values (bson `Long`, `bigint`) stay
+   * exact and come back in the seek as the same type.
+   */
   cursorAfter(doc: Record<string, unknown>, params?: PipelineParams): string;
   paginate<T = any>(Model: AggregatableModel, params?: PipelineParams): Promise<{ docs: T[]; meta: PipelineMeta; nextCursor: string | null }>;
 }

@@ -61,6 +61,8 @@ export declare class CompiledPipeline {
   suggestIndex(params: string): string
   /** A cursor token from `[[key, dir]…]` and `[[type, value]…]` (JSON texts). */
   encodeCursor(sort: string, values: string): string
+  /** Panics inside a `&self` method on purpose (hidden; `js-tests/reliability/panics.test.js`). */
+  __testPanic(message: string): void
 }
 
 /** Per-key debounce bookkeeping over numeric ids (see `src/debounce`). */
@@ -96,10 +98,12 @@ export declare class DebounceCore {
   has(id: number): boolean
   /** 0 idle, 1 pending, 2 running, 3 running with a follow-up owed. */
   state(id: number): number
-  /** scheduled, coalesced, runs, succeeded, failed, retries, pending, running. */
+  /** scheduled, coalesced, runs, succeeded, failed, retries, pending, running, failedAttempts. */
   stats(): Float64Array
   /** Bytes held by the core bookkeeping. */
   memoryBytes(): number
+  /** Panics inside a `&mut self` method on purpose (hidden; `js-tests/reliability/panics.test.js`). */
+  __testPanic(message: string): void
 }
 
 /** Panics inside the core on purpose: the hidden test export behind `__testPanic`. */

@@ -8,7 +8,7 @@ const d = new Debouncer<string, number>({
 });
 d.schedule('vagon:1', 42);
 const s: DebouncerStats = d.stats();
-const n: number = s.pending + d.pending;
+const n: number = s.pending + d.pending + s.failed + s.failedAttempts;
 const h: boolean = d.has('vagon:1') && d.cancel('vagon:1');
 const off: () => void = d.installShutdownHooks();
 void n; void h; void off;

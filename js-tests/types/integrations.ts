@@ -12,6 +12,10 @@ convertBeforeSave({ rates: { convert: async () => ({ amount: 1 }) }, amount: 'a'
 const s = new SmartInvalidation({ cache: { invalidate: () => 0, invalidatePrefix: () => 0, invalidateGlob: () => 0, invalidateTag: () => 0 } });
 s.onCashChange({ currency: 'USD', client: 'c1' });
 cacheResponses({ cache: new Map() as any, ttl: 1000, etag: true });
+cacheResponses({ cache: new Map() as any, vary: ['Authorization'], respectCacheControl: true, statuses: [200, 404] });
+cacheResponses({ cache: new Map() as any, key: (req) => `u:${req.user.id}:${req.originalUrl}`, keySeparatesUsers: true });
+// @ts-expect-error: statuses are numbers
+cacheResponses({ cache: new Map() as any, statuses: ['200'] });
 errorHandler();
 paginationParams({ maxLimit: 100, sortable: ['createdAt'] });
 const pg: Pagination = { page: 1, limit: 20, skip: 0, sort: null, fields: null };

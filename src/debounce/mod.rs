@@ -175,8 +175,11 @@ pub struct Stats {
     pub runs: u64,
     /// Runs that succeeded.
     pub succeeded: u64,
-    /// Runs that failed (each failed attempt counts).
+    /// Runs whose last attempt failed, retries exhausted (BullMQ's failed jobs): a key that
+    /// fails all of its attempts counts once.
     pub failed: u64,
+    /// Failed attempts, retried or not.
+    pub failed_attempts: u64,
     /// Retries scheduled after a failure.
     pub retries: u64,
     /// Keys owing a run that has not started.
@@ -770,7 +773,7 @@ impl Debouncer {
         if ok {
             self.stats.succeeded += 1;
         } else {
-            self.stats.failed += 1;
+            self.stats.failed_attempts += 1;
         }
         let attempt = self.slots[id as usize].attempt as u32;
         if !ok && attempt + 1 < self.cfg.attempts {
@@ -786,6 +789,9 @@ impl Debouncer {
             s.loc = LOC_HEAP;
             self.heap_push(id, at);
             return Ok(Outcome::Retry(at));
+        }
+        if !ok {
+            self.stats.failed += 1;
         }
         self.slots[id as usize].attempt = 0;
         let again = if dirty {

@@ -109,7 +109,10 @@ fn retries_back_off_exponentially_then_give_up() {
     }
     assert_eq!(waits, vec![100.0, 300.0, 900.0]);
     let s = d.stats();
-    assert_eq!((s.runs, s.failed, s.retries, s.pending), (4, 4, 3, 0));
+    assert_eq!(
+        (s.runs, s.failed, s.failed_attempts, s.retries, s.pending),
+        (4, 1, 4, 3, 0)
+    );
     assert_eq!(d.state(9), State::Idle);
 }
 

@@ -1,16 +1,21 @@
-//! Keyset cursor tokens: base64url of the last sort values with their BSON types, plus an
-//! HMAC-SHA256 signature when the spec has a `secret`.
+//! Keyset cursor tokens: base64url of the last sort values with their BSON types, bound to
+//! the compiled spec, plus an HMAC-SHA256 signature when the spec has a `secret`.
 //!
 //! Token = `base64url(payload)` or `base64url(payload) "." base64url(hmac(payload_b64))`,
-//! payload = `{"s":[[key,dir]…],"v":[[tag,value]…]}` with tags `oid`, `date`, `num`, `str`,
-//! `bool`, `dec`, `null`. Decoding checks the signature (constant time), the shape, that
-//! the sort equals the request's sort, and that every tag matches the declared type.
+//! payload = `{"h":spec_key,"s":[[key,dir]…],"v":[[tag,value]…]}` with tags `oid`, `date`,
+//! `num`, `long`, `bigint`, `str`, `bool`, `dec`, `null` (`long` / `bigint`: an Int64 held
+//! as a bson `Long` / a JS `bigint`, its decimal text, exact). `h` ([`spec_key`]) names
+//! the compiled spec, so a token made for one spec is refused by another, even one with
+//! the same secret; `s` names the sort. Decoding checks the signature (constant time), that
+//! the payload holds exactly `h`, `s` and `v` (one value per sort key, nothing more — also
+//! without a secret), that `h` and the sort are the request's, and that every tag matches
+//! the declared type.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 
 use super::node::Node;
 use super::sort::SortKey;
@@ -33,19 +38,56 @@ fn tag_of(n: &Node) -> &'static str {
         Node::Str(_) => "str",
         Node::Bool(_) => "bool",
         Node::Decimal(_) => "dec",
+        Node::Long(_) => "long",
+        Node::BigInt(_) => "bigint",
         _ => "null",
     }
 }
 
-fn type_tag(t: FieldType) -> &'static str {
+/// Whether a value tagged `tag` may stand for a field declared `t` (a `number` field may
+/// hold Int64 values: the driver returns those above 2^53 as `Long` or `bigint`).
+fn fits(t: FieldType, tag: &str) -> bool {
     match t {
-        FieldType::ObjectId => "oid",
-        FieldType::Date => "date",
-        FieldType::Number => "num",
-        FieldType::String => "str",
-        FieldType::Bool => "bool",
-        FieldType::Decimal => "dec",
+        FieldType::ObjectId => tag == "oid",
+        FieldType::Date => tag == "date",
+        FieldType::Number => matches!(tag, "num" | "long" | "bigint"),
+        FieldType::String => tag == "str",
+        FieldType::Bool => tag == "bool",
+        FieldType::Decimal => tag == "dec",
     }
+}
+
+/// An Int64 in its canonical decimal text (`-?[1-9][0-9]*` or `0`, within i64).
+fn parse_i64(s: &str) -> Option<i64> {
+    s.parse::<i64>().ok().filter(|n| n.to_string() == s)
+}
+
+/// The spec binding of a token: the first 9 bytes of SHA-256 over the canonical spec (the
+/// secret left out, the default sort resolved, order-free lists sorted), base64url (12
+/// characters). Computed once per compiled spec.
+pub fn spec_key(spec: &Spec, default_sort: &[SortKey]) -> String {
+    let mut canon = spec.clone();
+    canon.secret = None;
+    canon.default_sort = Some(Value::Array(
+        default_sort
+            .iter()
+            .map(|k| json!([k.field, k.dir]))
+            .collect(),
+    ));
+    canon.sortable.sort();
+    if let Some(sel) = canon.selectable.as_mut() {
+        sel.sort();
+    }
+    for ops in canon.filterable.values_mut() {
+        ops.sort();
+        ops.dedup();
+    }
+    let text = serde_json::to_string(&canon).unwrap_or_default();
+    let digest = Sha256::new()
+        .chain_update(b"hotpath cursor spec\0")
+        .chain_update(text.as_bytes())
+        .finalize();
+    URL_SAFE_NO_PAD.encode(&digest[..9])
 }
 
 /// Parses one `[tag, value]` pair into a typed node.
@@ -96,6 +138,11 @@ pub fn parse_tagged(field: &str, v: &Value) -> Result<Node> {
             Some(s) if is_decimal(s) => Node::Decimal(s.to_string()),
             _ => return Err(wrong()),
         },
+        "long" | "bigint" => match val.as_str().and_then(parse_i64) {
+            Some(n) if tag == "long" => Node::Long(n),
+            Some(n) => Node::BigInt(n),
+            None => return Err(wrong()),
+        },
         other => {
             return Err(bad(format!(
                 "cursor value for {field:?} has unknown type {other:?}"
@@ -119,7 +166,7 @@ fn check_types(spec: &Spec, sort: &[SortKey], values: &[Node]) -> Result<()> {
             spec.type_of(&k.field)
         };
         if let (Some(t), false) = (declared, matches!(v, Node::Null)) {
-            if type_tag(t) != tag_of(v) {
+            if !fits(t, tag_of(v)) {
                 return Err(bad(format!(
                     "cursor value for {:?} has type {}, but the field is declared {}",
                     k.field,
@@ -141,8 +188,9 @@ fn sign(secret: &str, data: &str) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
-/// Encodes the sort values of the last document of a page.
-pub fn encode(spec: &Spec, sort: &[SortKey], values: &[Node]) -> Result<String> {
+/// Encodes the sort values of the last document of a page for the spec whose
+/// [`spec_key`] is `key`.
+pub fn encode(spec: &Spec, key: &str, sort: &[SortKey], values: &[Node]) -> Result<String> {
     check_types(spec, sort, values)?;
     let s: Vec<Value> = sort.iter().map(|k| json!([k.field, k.dir])).collect();
     let v: Vec<Value> = values
@@ -152,11 +200,12 @@ pub fn encode(spec: &Spec, sort: &[SortKey], values: &[Node]) -> Result<String> 
             Node::Oid(h) | Node::Decimal(h) | Node::Str(h) => json!([tag_of(n), h]),
             Node::Date(ms) => json!(["date", ms]),
             Node::Num(x) => json!(["num", x]),
+            Node::Long(i) | Node::BigInt(i) => json!([tag_of(n), i.to_string()]),
             Node::Bool(b) => json!(["bool", b]),
             _ => json!(["null"]),
         })
         .collect();
-    let payload = serde_json::to_string(&json!({ "s": s, "v": v })).unwrap_or_default();
+    let payload = serde_json::to_string(&json!({ "h": key, "s": s, "v": v })).unwrap_or_default();
     let body = URL_SAFE_NO_PAD.encode(payload.as_bytes());
     let token = match &spec.secret {
         Some(secret) => format!("{body}.{}", URL_SAFE_NO_PAD.encode(sign(secret, &body))),
@@ -171,8 +220,9 @@ pub fn encode(spec: &Spec, sort: &[SortKey], values: &[Node]) -> Result<String> 
     Ok(token)
 }
 
-/// Decodes and validates a token against the request's resolved sort.
-pub fn decode(spec: &Spec, sort: &[SortKey], token: &str) -> Result<Vec<Node>> {
+/// Decodes and validates a token against the compiled spec (its [`spec_key`] `key`) and the
+/// request's resolved sort.
+pub fn decode(spec: &Spec, key: &str, sort: &[SortKey], token: &str) -> Result<Vec<Node>> {
     let shown: String = token.chars().take(40).collect();
     if token.is_empty() || token.len() > MAX_TOKEN {
         return Err(bad(format!(
@@ -207,21 +257,40 @@ pub fn decode(spec: &Spec, sort: &[SortKey], token: &str) -> Result<Vec<Node>> {
         .map_err(|_| bad(format!("cursor is not base64url: {shown:?}")))?;
     let payload: Value = serde_json::from_slice(&bytes)
         .map_err(|_| bad(format!("cursor payload is not valid: {shown:?}")))?;
-    let (Some(Value::Array(s)), Some(Value::Array(v))) = (payload.get("s"), payload.get("v"))
-    else {
+    let shape = payload.as_object().filter(|m| m.len() == 3).and_then(|m| {
+        Some((
+            m.get("h")?.as_str()?,
+            m.get("s")?.as_array()?,
+            m.get("v")?.as_array()?,
+        ))
+    });
+    let Some((h, s, v)) = shape else {
         return Err(bad(format!(
-            "cursor payload has the wrong shape: {shown:?}"
+            "cursor payload has the wrong shape (a token of another version?): {shown:?}"
         )));
     };
+    if h != key {
+        return Err(bad(format!(
+            "cursor was made for another spec, not this one: {shown:?}"
+        )));
+    }
     let same_sort = s.len() == sort.len()
         && s.iter().zip(sort).all(|(a, k)| {
-            a.get(0).and_then(|f| f.as_str()) == Some(k.field.as_str())
+            a.as_array().is_some_and(|p| p.len() == 2)
+                && a.get(0).and_then(|f| f.as_str()) == Some(k.field.as_str())
                 && a.get(1).and_then(|d| d.as_i64()) == Some(k.dir as i64)
         });
     if !same_sort {
         return Err(bad(format!(
             "cursor was made for another sort ({}), not this request's",
             Value::Array(s.clone())
+        )));
+    }
+    if v.len() != sort.len() {
+        return Err(bad(format!(
+            "cursor holds {} values for a sort of {} keys",
+            v.len(),
+            sort.len()
         )));
     }
     let mut values = Vec::with_capacity(v.len());

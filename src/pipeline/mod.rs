@@ -54,6 +54,7 @@
 
 mod cursor;
 mod filter;
+mod input;
 mod node;
 mod sort;
 mod spec;
@@ -66,8 +67,11 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-pub use cursor::{decode as decode_cursor, encode as encode_cursor_values, MAX_TOKEN};
+pub use cursor::{
+    decode as decode_cursor, encode as encode_cursor_values, spec_key as cursor_spec_key, MAX_TOKEN,
+};
 pub use filter::{parse_filter, parse_query, Cond, MAX_IN, RESERVED};
+pub use input::{parse_json, Input};
 pub use node::Node;
 pub use sort::{parse_sort, with_tiebreak, SortKey};
 pub use spec::{CountMode, FieldType, Lookup, LookupForm, Op, Spec};
@@ -86,6 +90,8 @@ pub const IN_EQUALITY_MAX: usize = 200;
 pub struct Compiled {
     spec: Spec,
     default_sort: Vec<SortKey>,
+    /// What binds a cursor token to this spec ([`cursor_spec_key`]).
+    cursor_key: String,
 }
 
 /// Request parameters after validation and coercion.
@@ -118,6 +124,10 @@ pub enum SlotKind {
     Date,
     /// String → Decimal128.
     Dec,
+    /// Decimal text → bson Long (an Int64 cursor value).
+    Long,
+    /// Decimal text → bigint (an Int64 cursor value).
+    BigInt,
     /// An array of ObjectIds.
     Oids,
     /// An array of Dates.
@@ -136,6 +146,8 @@ impl SlotKind {
             SlotKind::Oid => "oid",
             SlotKind::Date => "date",
             SlotKind::Dec => "dec",
+            SlotKind::Long => "long",
+            SlotKind::BigInt => "bigint",
             SlotKind::Oids => "oids",
             SlotKind::Dates => "dates",
             SlotKind::Decs => "decs",
@@ -304,7 +316,12 @@ impl Compiled {
     /// Validates a spec (`ERR_INVALID_SPEC` naming the field).
     pub fn compile(spec: Spec) -> Result<Compiled> {
         let default_sort = with_tiebreak(spec.validate()?);
-        Ok(Compiled { spec, default_sort })
+        let cursor_key = cursor::spec_key(&spec, &default_sort);
+        Ok(Compiled {
+            spec,
+            default_sort,
+            cursor_key,
+        })
     }
 
     /// Parses and validates a spec given as JSON.
@@ -432,7 +449,7 @@ impl Compiled {
         let cursor = match obj.get("cursor") {
             None | Some(Value::Null) => None,
             Some(Value::String(t)) if t.is_empty() => None,
-            Some(Value::String(t)) => Some(cursor::decode(&self.spec, &sort, t)?),
+            Some(Value::String(t)) => Some(cursor::decode(&self.spec, &self.cursor_key, &sort, t)?),
             Some(other) => {
                 return Err(Error::InvalidCursor(format!(
                     "cursor must be a string, got {other}"
@@ -506,6 +523,8 @@ impl Compiled {
                     Node::Oid(_) => "o",
                     Node::Date(_) => "d",
                     Node::Decimal(_) => "m",
+                    Node::Long(_) => "l",
+                    Node::BigInt(_) => "b",
                     _ => "r",
                 });
             }
@@ -835,6 +854,8 @@ impl Compiled {
                     Node::Oid(_) => slots.push(SlotKind::Oid),
                     Node::Date(_) => slots.push(SlotKind::Date),
                     Node::Decimal(_) => slots.push(SlotKind::Dec),
+                    Node::Long(_) => slots.push(SlotKind::Long),
+                    Node::BigInt(_) => slots.push(SlotKind::BigInt),
                     _ => slots.push(SlotKind::Raw),
                 }
             }
@@ -1035,7 +1056,7 @@ impl Compiled {
         for (k, v) in keys.iter().zip(items) {
             vals.push(cursor::parse_tagged(&k.field, v)?);
         }
-        cursor::encode(&self.spec, &keys, &vals)
+        cursor::encode(&self.spec, &self.cursor_key, &keys, &vals)
     }
 }
 
@@ -1059,6 +1080,9 @@ fn push_json_str(out: &mut String, s: &str) {
 fn write_plain(out: &mut String, v: &Node) {
     match v {
         Node::Oid(h) | Node::Decimal(h) | Node::Str(h) => push_json_str(out, h),
+        Node::Long(n) | Node::BigInt(n) => {
+            let _ = write!(out, "\"{n}\"");
+        }
         Node::Date(ms) => {
             let _ = write!(out, "{ms}");
         }
@@ -1081,6 +1105,7 @@ pub fn plain(v: &Node) -> Node {
     match v {
         Node::Oid(h) => Node::Str(h.clone()),
         Node::Decimal(d) => Node::Str(d.clone()),
+        Node::Long(n) | Node::BigInt(n) => Node::Str(n.to_string()),
         Node::Date(ms) => Node::Num(*ms as f64),
         Node::Arr(a) => Node::Arr(a.iter().map(plain).collect()),
         other => other.clone(),

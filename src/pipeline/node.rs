@@ -2,9 +2,9 @@
 //!
 //! `serde_json::Map` sorts keys unless its `preserve_order` feature is on (a workspace-wide
 //! switch); `$sort` depends on key order, so stages are built as this small tree instead.
-//! Typed leaves ([`Node::Oid`], [`Node::Date`], [`Node::Decimal`]) and [`Node::Slot`] can
-//! only be produced by the core; user input is only ever copied into string, number, bool
-//! and null leaves.
+//! Typed leaves ([`Node::Oid`], [`Node::Date`], [`Node::Decimal`], [`Node::Long`],
+//! [`Node::BigInt`]) and [`Node::Slot`] can only be produced by the core; user input is only
+//! ever copied into string, number, bool and null leaves.
 
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -30,6 +30,10 @@ pub enum Node {
     Date(i64),
     /// A Decimal128 (its canonical decimal string); serialised as `{ "$numberDecimal": s }`.
     Decimal(String),
+    /// An Int64 the JS side holds as a bson `Long`; serialised as `{ "$numberLong": "n" }`.
+    Long(i64),
+    /// An Int64 the JS side holds as a `bigint`; serialised as `{ "$numberLong": "n" }`.
+    BigInt(i64),
     /// A template placeholder for parameter value number `n`; serialised as `{ "$slot": n }`.
     Slot(usize),
 }
@@ -138,6 +142,11 @@ impl Serialize for Node {
             Node::Decimal(d) => {
                 let mut map = s.serialize_map(Some(1))?;
                 map.serialize_entry("$numberDecimal", d)?;
+                map.end()
+            }
+            Node::Long(n) | Node::BigInt(n) => {
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("$numberLong", &n.to_string())?;
                 map.end()
             }
             Node::Slot(i) => {

@@ -379,6 +379,114 @@ fn cursors_round_trip_sign_and_reject_tampering() {
 }
 
 #[test]
+fn cursors_are_bound_to_the_spec_and_carry_nothing_else() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let sort = json!([["amount", 1], ["_id", 1]]);
+    let vals = json!([["num", 5], ["oid", HEX]]);
+    let req = json!({ "sort": [["amount", 1]] });
+    let with = |tok: &str| {
+        let mut r = req.clone();
+        r["cursor"] = json!(tok);
+        r
+    };
+    for secret in [json!({}), json!({ "secret": "k" })] {
+        let a = compiled(secret.clone());
+        let tok = a.encode_cursor(&sort, &vals).unwrap();
+        assert!(a.build(&with(&tok)).is_ok());
+        // The same spec, written another way, gets the same binding.
+        let mut same = sales_spec(secret.clone());
+        same["defaultSort"] = json!("-createdAt");
+        same["filterable"]["amount"] = json!(["eq", "lte", "gte", "ne", "eq"]);
+        assert!(Compiled::compile_json(&same)
+            .unwrap()
+            .build(&with(&tok))
+            .is_ok());
+        let mut other = sales_spec(secret.clone());
+        other["maxLimit"] = json!(50);
+        let e = Compiled::compile_json(&other)
+            .unwrap()
+            .build(&with(&tok))
+            .unwrap_err();
+        assert_eq!(e.code(), "ERR_INVALID_CURSOR");
+        assert!(e.message().contains("another spec"), "{}", e.message());
+    }
+    // Unsigned: forged payloads with more than the sort needs.
+    let a = compiled(json!({}));
+    let tok = a.encode_cursor(&sort, &vals).unwrap();
+    let p: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&tok).unwrap()).unwrap();
+    let forge = |f: &dyn Fn(&mut Value)| {
+        let mut q = p.clone();
+        f(&mut q);
+        URL_SAFE_NO_PAD.encode(q.to_string())
+    };
+    for bad in [
+        forge(&|q| q["v"].as_array_mut().unwrap().push(json!(["num", 1]))),
+        forge(&|q| q["x"] = json!(1)),
+        forge(&|q| q["s"][0].as_array_mut().unwrap().push(json!(0))),
+        forge(&|q| {
+            q.as_object_mut().unwrap().remove("h");
+        }),
+    ] {
+        let e = a.build(&with(&bad)).unwrap_err();
+        assert_eq!(e.code(), "ERR_INVALID_CURSOR", "{bad}");
+    }
+    assert!(a.build(&with(&forge(&|_| {}))).is_ok());
+}
+
+#[test]
+fn int64_cursor_values_stay_exact_and_typed() {
+    let c = compiled(json!({}));
+    let sort = json!([["amount", -1], ["_id", -1]]);
+    for (tag, kind) in [("long", SlotKind::Long), ("bigint", SlotKind::BigInt)] {
+        for n in [
+            i64::MAX,
+            i64::MIN,
+            9_007_199_254_740_993,
+            -9_007_199_254_740_995,
+            0,
+        ] {
+            let tok = c
+                .encode_cursor(&sort, &json!([[tag, n.to_string()], ["oid", HEX]]))
+                .unwrap();
+            let params = json!({ "cursor": tok, "sort": "-amount" });
+            let t = c.template(&params).unwrap();
+            assert_eq!(t.slots[2], kind);
+            let prepared = c.prepare(&params).unwrap();
+            assert!(prepared.contains(&format!("\"{n}\"")), "{prepared}");
+            let b = c.build(&params).unwrap();
+            assert!(
+                b.pipeline[0]
+                    .to_json()
+                    .contains(&format!(r#"{{"$numberLong":"{n}"}}"#)),
+                "{}",
+                b.pipeline[0].to_json()
+            );
+        }
+        for bad in [
+            json!("1.0"),
+            json!("+1"),
+            json!("01"),
+            json!("9223372036854775808"),
+            json!(5),
+        ] {
+            let e = c
+                .encode_cursor(&sort, &json!([[tag, bad], ["oid", HEX]]))
+                .unwrap_err();
+            assert_eq!(e.code(), "ERR_INVALID_CURSOR", "{tag} {bad}");
+        }
+    }
+    // A date field does not take an Int64.
+    let e = c
+        .encode_cursor(
+            &json!([["createdAt", -1], ["_id", -1]]),
+            &json!([["long", "5"], ["oid", HEX]]),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "ERR_INVALID_CURSOR");
+}
+
+#[test]
 fn seek_predicate_handles_null_values() {
     let c = compiled(json!({}));
     let tok = c

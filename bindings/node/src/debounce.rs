@@ -149,7 +149,7 @@ impl DebounceCore {
         call(|| Ok(self.inner.state(id) as u32))
     }
 
-    /// scheduled, coalesced, runs, succeeded, failed, retries, pending, running.
+    /// scheduled, coalesced, runs, succeeded, failed, retries, pending, running, failedAttempts.
     #[napi]
     pub fn stats(&self) -> Result<Float64Array> {
         call(|| {
@@ -164,6 +164,7 @@ impl DebounceCore {
                     s.retries,
                     s.pending,
                     s.running,
+                    s.failed_attempts,
                 ];
                 Float64Array::new(v.iter().map(|x| *x as f64).collect::<Vec<f64>>())
             })
@@ -174,5 +175,11 @@ impl DebounceCore {
     #[napi]
     pub fn memory_bytes(&self) -> Result<f64> {
         call(|| Ok(self.inner.memory_bytes() as f64))
+    }
+
+    /// Panics inside a `&mut self` method on purpose (hidden; `js-tests/reliability/panics.test.js`).
+    #[napi(js_name = "__testPanic")]
+    pub fn test_panic(&mut self, message: String) -> Result<()> {
+        call(|| hotpath_core::test_panic(&message))
     }
 }

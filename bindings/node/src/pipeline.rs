@@ -5,16 +5,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::{call, Result};
-use hotpath_core::pipeline::Compiled;
-use hotpath_core::Error;
-
-fn parse(what: &str, text: &str) -> hotpath_core::Result<serde_json::Value> {
-    serde_json::from_str(text).map_err(|e| {
-        Error::Internal(format!(
-            "{what} is not valid JSON ({e}); the JS wrapper should have encoded it"
-        ))
-    })
-}
+use hotpath_core::pipeline::{parse_json, Compiled, Input};
 
 /// A spec compiled once; `build` is then one cheap call.
 #[napi]
@@ -29,7 +20,7 @@ pub struct CompiledPipeline {
 pub fn pipeline_compile(spec: String) -> Result<CompiledPipeline> {
     call(|| {
         Ok(CompiledPipeline {
-            inner: Compiled::compile_json(&parse("spec", &spec)?)?,
+            inner: Compiled::compile_json(&parse_json(Input::Spec, &spec)?)?,
         })
     })
 }
@@ -39,7 +30,7 @@ impl CompiledPipeline {
     /// Per request: `[shapeKey, slotValues…]` as JSON text.
     #[napi]
     pub fn prepare(&self, params: String) -> Result<String> {
-        call(|| self.inner.prepare(&parse("params", &params)?))
+        call(|| self.inner.prepare(&parse_json(Input::Params, &params)?))
     }
 
     /// `[defaultLimit, maxLimit, maxPage]` as JSON text (read once per compiled spec).
@@ -56,7 +47,12 @@ impl CompiledPipeline {
     /// The template of the request's shape as JSON text.
     #[napi]
     pub fn template(&self, params: String) -> Result<String> {
-        call(|| Ok(self.inner.template(&parse("params", &params)?)?.to_json()))
+        call(|| {
+            Ok(self
+                .inner
+                .template(&parse_json(Input::Params, &params)?)?
+                .to_json())
+        })
     }
 
     /// The whole built result as JSON text (typed values as `$oid`/`$date` markers).
@@ -65,7 +61,7 @@ impl CompiledPipeline {
         call(|| {
             Ok(self
                 .inner
-                .build(&parse("params", &params)?)?
+                .build(&parse_json(Input::Params, &params)?)?
                 .to_node()
                 .to_json())
         })
@@ -74,7 +70,7 @@ impl CompiledPipeline {
     /// The whole built result converted by napi's serde support (for the measurement).
     #[napi(js_name = "buildValue", ts_return_type = "any")]
     pub fn build_value(&self, env: Env, params: String) -> Result<Unknown<'_>> {
-        let built = call(|| self.inner.build(&parse("params", &params)?))?;
+        let built = call(|| self.inner.build(&parse_json(Input::Params, &params)?))?;
         env.to_js_value(&built.to_node())
             .map_err(|e| napi::Error::new("ERR_INTERNAL".to_string(), e.reason.clone()))
     }
@@ -85,7 +81,7 @@ impl CompiledPipeline {
         call(|| {
             Ok(self
                 .inner
-                .filter_from_query(&parse("query", &query)?)?
+                .filter_from_query(&parse_json(Input::Query, &query)?)?
                 .to_json())
         })
     }
@@ -96,7 +92,7 @@ impl CompiledPipeline {
         call(|| {
             Ok(self
                 .inner
-                .meta(total, &parse("params", &params)?)?
+                .meta(total, &parse_json(Input::Params, &params)?)?
                 .to_json_text())
         })
     }
@@ -105,7 +101,9 @@ impl CompiledPipeline {
     #[napi(js_name = "suggestIndex")]
     pub fn suggest_index(&self, params: String) -> Result<String> {
         call(|| {
-            let idx = self.inner.suggest_index(&parse("params", &params)?)?;
+            let idx = self
+                .inner
+                .suggest_index(&parse_json(Input::Params, &params)?)?;
             Ok(serde_json::to_string(&idx).unwrap_or_default())
         })
     }
@@ -114,8 +112,16 @@ impl CompiledPipeline {
     #[napi(js_name = "encodeCursor")]
     pub fn encode_cursor(&self, sort: String, values: String) -> Result<String> {
         call(|| {
-            self.inner
-                .encode_cursor(&parse("sort", &sort)?, &parse("values", &values)?)
+            self.inner.encode_cursor(
+                &parse_json(Input::Cursor, &sort)?,
+                &parse_json(Input::Cursor, &values)?,
+            )
         })
+    }
+
+    /// Panics inside a `&self` method on purpose (hidden; `js-tests/reliability/panics.test.js`).
+    #[napi(js_name = "__testPanic")]
+    pub fn test_panic(&self, message: String) -> Result<()> {
+        call(|| hotpath_core::test_panic(&message))
     }
 }

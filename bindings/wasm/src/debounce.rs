@@ -146,7 +146,7 @@ impl DebounceCore {
         call(|| Ok(self.inner.state(id) as u32))
     }
 
-    /// scheduled, coalesced, runs, succeeded, failed, retries, pending, running.
+    /// scheduled, coalesced, runs, succeeded, failed, retries, pending, running, failedAttempts.
     #[wasm_bindgen]
     pub fn stats(&self) -> Result<Vec<f64>> {
         call(|| {
@@ -161,6 +161,7 @@ impl DebounceCore {
                     s.retries,
                     s.pending,
                     s.running,
+                    s.failed_attempts,
                 ];
                 v.iter().map(|x| *x as f64).collect::<Vec<f64>>()
             })
@@ -171,5 +172,11 @@ impl DebounceCore {
     #[wasm_bindgen(js_name = "memoryBytes")]
     pub fn memory_bytes(&self) -> Result<f64> {
         call(|| Ok(self.inner.memory_bytes() as f64))
+    }
+
+    /// Panics inside a `&mut self` method on purpose (hidden; `js-tests/reliability/panics.test.js`).
+    #[wasm_bindgen(js_name = "__testPanic")]
+    pub fn test_panic(&mut self, message: String) -> Result<()> {
+        call(|| hotpath_core::test_panic(&message))
     }
 }

@@ -3,6 +3,12 @@
 //! wasm32-unknown-unknown aborts on panic (a trap, `RuntimeError: unreachable`), so a panic
 //! cannot be caught here. The panic hook records the message; the JS wrapper catches the
 //! trap, reads it with `takePanicMessage()` and throws `HotpathError` `ERR_INTERNAL`.
+//!
+//! A trap ends the call without running its epilogues: the shadow-stack pointer keeps the
+//! trapped frames and the object whose method trapped stays borrowed. `build.rs` exports the
+//! `__stack_pointer` global and [`wasm_exports`] hands the instance's exports to the JS
+//! wrapper, which restores the pointer (and releases that borrow) after every exception
+//! that came through wasm frames (`lib/errors.js`, `trapRecovery`).
 
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -42,4 +48,11 @@ fn start() {
 #[wasm_bindgen(js_name = "takePanicMessage")]
 pub fn take_panic_message() -> Option<String> {
     LAST_PANIC.with(|p| p.borrow_mut().take())
+}
+
+/// The instance's raw exports (`WebAssembly.Instance#exports`: `memory`, `__stack_pointer`),
+/// read once at load time by the JS wrapper to recover from traps (hidden).
+#[wasm_bindgen(js_name = "__wasmExports")]
+pub fn wasm_exports() -> Result<JsValue> {
+    call(|| Ok(wasm_bindgen::exports()))
 }

@@ -3,16 +3,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::{call, Result};
-use hotpath_core::pipeline::Compiled;
-use hotpath_core::Error;
-
-fn parse(what: &str, text: &str) -> hotpath_core::Result<serde_json::Value> {
-    serde_json::from_str(text).map_err(|e| {
-        Error::Internal(format!(
-            "{what} is not valid JSON ({e}); the JS wrapper should have encoded it"
-        ))
-    })
-}
+use hotpath_core::pipeline::{parse_json, Compiled, Input};
 
 /// A spec compiled once; `build` is then one cheap call.
 #[wasm_bindgen]
@@ -25,7 +16,7 @@ pub struct CompiledPipeline {
 pub fn pipeline_compile(spec: String) -> Result<CompiledPipeline> {
     call(|| {
         Ok(CompiledPipeline {
-            inner: Compiled::compile_json(&parse("spec", &spec)?)?,
+            inner: Compiled::compile_json(&parse_json(Input::Spec, &spec)?)?,
         })
     })
 }
@@ -34,7 +25,7 @@ pub fn pipeline_compile(spec: String) -> Result<CompiledPipeline> {
 impl CompiledPipeline {
     /// Per request: `[shapeKey, slotValues…]` as JSON text.
     pub fn prepare(&self, params: String) -> Result<String> {
-        call(|| self.inner.prepare(&parse("params", &params)?))
+        call(|| self.inner.prepare(&parse_json(Input::Params, &params)?))
     }
 
     /// `[defaultLimit, maxLimit, maxPage]` as JSON text (read once per compiled spec).
@@ -50,7 +41,12 @@ impl CompiledPipeline {
 
     /// The template of the request's shape as JSON text.
     pub fn template(&self, params: String) -> Result<String> {
-        call(|| Ok(self.inner.template(&parse("params", &params)?)?.to_json()))
+        call(|| {
+            Ok(self
+                .inner
+                .template(&parse_json(Input::Params, &params)?)?
+                .to_json())
+        })
     }
 
     /// The whole built result as JSON text (typed values as `$oid`/`$date` markers).
@@ -59,7 +55,7 @@ impl CompiledPipeline {
         call(|| {
             Ok(self
                 .inner
-                .build(&parse("params", &params)?)?
+                .build(&parse_json(Input::Params, &params)?)?
                 .to_node()
                 .to_json())
         })
@@ -68,10 +64,10 @@ impl CompiledPipeline {
     /// The whole built result converted by serde_wasm_bindgen (for the measurement).
     #[wasm_bindgen(js_name = "buildValue")]
     pub fn build_value(&self, params: String) -> Result<JsValue> {
-        let built = call(|| self.inner.build(&parse("params", &params)?))?;
+        let built = call(|| self.inner.build(&parse_json(Input::Params, &params)?))?;
         let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
         serde::Serialize::serialize(&built.to_node(), &ser)
-            .map_err(|e| crate::error::map_error(Error::Internal(e.to_string())))
+            .map_err(|e| crate::error::map_error(hotpath_core::Error::Internal(e.to_string())))
     }
 
     /// `filterFromQuery` → JSON text with typed markers.
@@ -80,7 +76,7 @@ impl CompiledPipeline {
         call(|| {
             Ok(self
                 .inner
-                .filter_from_query(&parse("query", &query)?)?
+                .filter_from_query(&parse_json(Input::Query, &query)?)?
                 .to_json())
         })
     }
@@ -90,7 +86,7 @@ impl CompiledPipeline {
         call(|| {
             Ok(self
                 .inner
-                .meta(total, &parse("params", &params)?)?
+                .meta(total, &parse_json(Input::Params, &params)?)?
                 .to_json_text())
         })
     }
@@ -99,7 +95,9 @@ impl CompiledPipeline {
     #[wasm_bindgen(js_name = "suggestIndex")]
     pub fn suggest_index(&self, params: String) -> Result<String> {
         call(|| {
-            let idx = self.inner.suggest_index(&parse("params", &params)?)?;
+            let idx = self
+                .inner
+                .suggest_index(&parse_json(Input::Params, &params)?)?;
             Ok(serde_json::to_string(&idx).unwrap_or_default())
         })
     }
@@ -108,8 +106,16 @@ impl CompiledPipeline {
     #[wasm_bindgen(js_name = "encodeCursor")]
     pub fn encode_cursor(&self, sort: String, values: String) -> Result<String> {
         call(|| {
-            self.inner
-                .encode_cursor(&parse("sort", &sort)?, &parse("values", &values)?)
+            self.inner.encode_cursor(
+                &parse_json(Input::Cursor, &sort)?,
+                &parse_json(Input::Cursor, &values)?,
+            )
         })
+    }
+
+    /// Panics inside a `&self` method on purpose (hidden; `js-tests/reliability/panics.test.js`).
+    #[wasm_bindgen(js_name = "__testPanic")]
+    pub fn test_panic(&self, message: String) -> Result<()> {
+        call(|| hotpath_core::test_panic(&message))
     }
 }
