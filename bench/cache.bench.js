@@ -13,7 +13,7 @@
  * 5. heap and RSS bytes per entry at 1M entries (a child process per structure, global.gc()).
  */
 const { execFileSync } = require('node:child_process');
-const { compare, record, backends, median } = require('./harness');
+const { compare, record, backends, benchApi, median } = require('./harness');
 const { LRUCache } = require('lru-cache');
 const MnemonistLRU = require('mnemonist/lru-cache');
 
@@ -168,7 +168,7 @@ async function invalidation(hp) {
 function memoryChild(kind) {
   const gc = global.gc;
   const keys = Array.from({ length: BIG }, (_, i) => bigKey(i));
-  const hp = kind.startsWith('hotpath') ? require('../lib/api').forBackend(kind.includes('wasm') ? 'wasm' : 'native') : null;
+  const hp = kind.startsWith('hotpath') ? benchApi(kind.includes('wasm') ? 'wasm' : 'native') : null;
   gc(); gc();
   const m0 = process.memoryUsage();
   let s;

@@ -252,7 +252,7 @@ function tagValue(field, v) {
  * @param {Record<string, any>} binding the wrapped binding (lib/loader.js)
  */
 function create(binding) {
-  const METHODS = ['pageRules', 'prepare', 'template', 'buildJson', 'buildValue', 'filterFromQuery', 'meta', 'suggestIndex', 'encodeCursor', '__testPanic'];
+  const METHODS = ['pageRules', 'prepare', 'template', 'filterFromQuery', 'meta', 'suggestIndex', 'encodeCursor'];
   /** The raw class instance's methods are not wrapped by the loader: map their errors here. */
   const convert = binding.convertError || ((e) => fromBinding(e, binding.takePanicMessage));
   const wrapHandle = (raw) => {
