@@ -197,11 +197,11 @@ async function crossing() {
     let t = 0;
     const variants = {
       'string per call (core interns)': {
-        make: () => new Raw(WAIT, null, 1, 0, 2),
+        make: () => new Raw({ wait: WAIT, attempts: 1, delay: 0, factor: 2 }),
         body: (c) => { for (let r = 0; r < 10; r++) for (let i = 0; i < N; i++) c.scheduleKey(keys[i], t += 0.001); },
       },
       'id per call (JS Map interns)': {
-        make: () => ({ core: new Raw(WAIT, null, 1, 0, 2), ids: new Map() }),
+        make: () => ({ core: new Raw({ wait: WAIT, attempts: 1, delay: 0, factor: 2 }), ids: new Map() }),
         body: ({ core, ids }) => {
           for (let r = 0; r < 10; r++) {
             for (let i = 0; i < N; i++) {

@@ -64,8 +64,8 @@ const arbParams = fc.record({
   fields: fc.constantFrom(undefined, 'amount,status', 'password'),
 }, { requiredKeys: [] });
 
-test('pageRules: [defaultLimit, maxLimit, maxPage] from the core', () => {
-  const [d, m, p] = spec.rules;
+test('pageRules: { defaultLimit, maxLimit, maxPage } from the core', () => {
+  const { defaultLimit: d, maxLimit: m, maxPage: p } = spec.rules;
   expect(Number.isInteger(d) && Number.isInteger(m) && d >= 1 && d <= m).toBe(true);
   expect(p).toBe(2 ** 31 - 1);
   expect(spec.build({}).pipeline.find((s) => '$limit' in s).$limit).toBe(d);

@@ -17,9 +17,6 @@
 const { fail } = require('./errors');
 
 const REMOVED = 0xFFFFFFFF;
-const KIND_REGEX = 0;
-const KIND_PREFIX = 1;
-const KIND_GLOB = 2;
 const BATCH = 1 << 20;
 
 function describe(v) {
@@ -91,6 +88,7 @@ function defaultSizeOf(value, key) {
  * @param {Record<string, any>} binding the wrapped binding (lib/loader.js)
  */
 function create(binding) {
+  const { PatternKind } = binding;
   /**
    * An in-process LRU cache with TTL, byte bound, tag/prefix/glob/RegExp invalidation and
    * single-flight `getOrCompute`. Keys are strings; values are held by reference.
@@ -359,7 +357,7 @@ function create(binding) {
         return n;
       }
       if (!(keyOrPattern instanceof RegExp)) invalidKey('keyOrPattern (a string or a RegExp)', keyOrPattern);
-      return this._invalidatePattern(KIND_REGEX, keyOrPattern.source, keyOrPattern.flags);
+      return this._invalidatePattern(PatternKind.Regex, keyOrPattern.source, keyOrPattern.flags);
     }
 
     /**
@@ -368,7 +366,7 @@ function create(binding) {
      */
     invalidatePrefix(prefix) {
       if (typeof prefix !== 'string') invalidKey('prefix', prefix);
-      return this._invalidatePattern(KIND_PREFIX, prefix, '');
+      return this._invalidatePattern(PatternKind.Prefix, prefix, '');
     }
 
     /**
@@ -378,7 +376,7 @@ function create(binding) {
      */
     invalidateGlob(glob) {
       if (typeof glob !== 'string') invalidKey('glob', glob);
-      return this._invalidatePattern(KIND_GLOB, glob, '');
+      return this._invalidatePattern(PatternKind.Glob, glob, '');
     }
 
     /**
@@ -737,7 +735,7 @@ function create(binding) {
      */
     _matching(re, keys) {
       this._ensureIndex();
-      const hits = this._matchKeys(KIND_REGEX, codeUnits([re.source]), re.flags, keys);
+      const hits = this._matchKeys(PatternKind.Regex, codeUnits([re.source]), re.flags, keys);
       return Array.from(hits, (j) => keys[j]);
     }
 

@@ -26,16 +26,6 @@ const MAX_TIMEOUT = 2147483647; // setTimeout's ceiling; longer delays re-arm on
 const OPTION_NAMES = new Set(['wait', 'maxWait', 'concurrency', 'retry', 'run', 'onError', 'timers']);
 const RETRY_NAMES = new Set(['attempts', 'delay', 'factor']);
 
-// Outcome codes of DebounceCore.done (bindings/*/src/debounce.rs); 1 = follow-up owed.
-const IDLE = 0;
-const RETRY = 2;
-const GAVE_UP = 3;
-const GAVE_UP_AGAIN = 4;
-// State codes of DebounceCore.state.
-const ST_RUNNING = 2;
-// Codes of DebounceCore.force.
-const F_NOTHING = 0;
-const F_AFTER_RUN = 3;
 
 function describe(v) {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
@@ -65,11 +55,10 @@ function normalizeKey(key) {
   return fail('ERR_INVALID_KEY', `key must be a string, a finite number or an ObjectId, got ${describe(key)}`);
 }
 
-function checkMs(name, v, { optional = false } = {}) {
+/** A number option as it is (its range is the core's to check), else ERR_INVALID_SPEC. */
+function checkNumber(name, v, { optional = false } = {}) {
   if (v === undefined && optional) return v;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    fail('ERR_INVALID_SPEC', `${name} must be a finite number of ms >= 0, got ${describe(v)}`);
-  }
+  if (typeof v !== 'number') fail('ERR_INVALID_SPEC', `${name} must be a number, got ${describe(v)}`);
   return v;
 }
 
@@ -85,39 +74,33 @@ function checkObject(name, v) {
   }
 }
 
-/** Validates Debouncer options; every error is ERR_INVALID_SPEC naming the option. */
+/**
+ * Reads Debouncer options: the JS-side ones (concurrency, run, onError, timers) are checked
+ * here; the numbers the core keeps (wait, maxWait, retry) are checked by the core when the
+ * DebounceCore is made (`Options::validate`). Every error is ERR_INVALID_SPEC naming the option.
+ */
 function parseOptions(options) {
   checkObject('options', options);
   for (const k of Object.keys(options)) {
     if (!OPTION_NAMES.has(k)) fail('ERR_INVALID_SPEC', `options.${k} is not a Debouncer option (known: ${[...OPTION_NAMES].join(', ')})`);
   }
-  const wait = checkMs('options.wait', options.wait === undefined ? 0 : options.wait);
-  const maxWait = checkMs('options.maxWait', options.maxWait, { optional: true });
-  let concurrency = options.concurrency === undefined ? Infinity : options.concurrency;
+  const config = {
+    wait: checkNumber('options.wait', options.wait === undefined ? 0 : options.wait),
+    maxWait: checkNumber('options.maxWait', options.maxWait, { optional: true }),
+    attempts: 1,
+    delay: 0,
+    factor: 2,
+  };
+  const concurrency = options.concurrency === undefined ? Infinity : options.concurrency;
   if (concurrency !== Infinity && !(Number.isInteger(concurrency) && concurrency >= 1)) {
     fail('ERR_INVALID_SPEC', `options.concurrency must be an integer >= 1 or Infinity, got ${describe(concurrency)}`);
   }
-  let attempts = 1;
-  let delay = 0;
-  let factor = 2;
   if (options.retry !== undefined) {
     const r = options.retry;
     checkObject('options.retry', r);
     for (const k of Object.keys(r)) {
       if (!RETRY_NAMES.has(k)) fail('ERR_INVALID_SPEC', `options.retry.${k} is not a retry option (known: attempts, delay, factor)`);
-    }
-    if (r.attempts !== undefined) {
-      attempts = r.attempts;
-      if (!(Number.isInteger(attempts) && attempts >= 1 && attempts <= 1000)) {
-        fail('ERR_INVALID_SPEC', `options.retry.attempts must be an integer from 1 to 1000, got ${describe(attempts)}`);
-      }
-    }
-    if (r.delay !== undefined) delay = checkMs('options.retry.delay', r.delay);
-    if (r.factor !== undefined) {
-      factor = r.factor;
-      if (typeof factor !== 'number' || !Number.isFinite(factor) || factor < 1) {
-        fail('ERR_INVALID_SPEC', `options.retry.factor must be a finite number >= 1, got ${describe(factor)}`);
-      }
+      if (r[k] !== undefined) config[k] = checkNumber(`options.retry.${k}`, r[k]);
     }
   }
   const run = checkFn('options.run', options.run);
@@ -128,7 +111,7 @@ function parseOptions(options) {
     for (const k of ['now', 'setTimeout', 'clearTimeout']) checkFn(`options.timers.${k}`, options.timers[k], { optional: true });
     timers = options.timers;
   }
-  return { wait, maxWait, concurrency, attempts, delay, factor, run, onError, timers };
+  return { config, concurrency, run, onError, timers };
 }
 
 function defaultOnError(key, err) {
@@ -141,6 +124,7 @@ function defaultOnError(key, err) {
  * @param {Record<string, any>} binding the wrapped binding (lib/loader.js)
  */
 function create(binding) {
+  const { RunOutcome, ForceResult, KeyState } = binding;
   /**
    * Per-key trailing debounce with one timer, retries and a clean shutdown.
    * See docs/debounce.md for every semantic decision.
@@ -162,8 +146,8 @@ function create(binding) {
      */
     constructor(options) {
       const o = parseOptions(options);
-      this._core = new binding.DebounceCore(o.wait, o.maxWait === undefined ? null : o.maxWait, o.attempts, o.delay, o.factor);
-      this._wait = o.wait;
+      this._core = new binding.DebounceCore(o.config);
+      this._wait = o.config.wait;
       this._concurrency = o.concurrency;
       this._run = o.run;
       this._onError = o.onError || defaultOnError;
@@ -303,8 +287,8 @@ function create(binding) {
           // Full: the end of a run pumps again; a timer now could only spin.
           this._disarm();
         } else {
-          const next = this._core.nextDeadline();
-          if (next == null) this._disarm();
+          const next = this._core.nextDeadline(); // Infinity when nothing is owed
+          if (next === Infinity) this._disarm();
           else if (next < this._armedAt) this._arm(next, now);
         }
       } finally {
@@ -370,11 +354,11 @@ function create(binding) {
       for (let i = 0; i < n; i++) {
         const id = ids[i];
         const code = codes[i];
-        if (code === RETRY) {
+        if (code === RunOutcome.Retry) {
           // The retry carries the failed run's payloads, then any scheduled since.
           const later = this._payloads[id];
           this._payloads[id] = later === undefined ? pls[i] : pls[i].concat(later);
-        } else if (code === GAVE_UP || code === GAVE_UP_AGAIN) {
+        } else if (code === RunOutcome.GaveUp || code === RunOutcome.GaveUpAgain) {
           const key = this._keys[id];
           try {
             this._onError(key, errs[i], pls[i]);
@@ -383,7 +367,7 @@ function create(binding) {
           }
         }
         if (this._waiters.size !== 0) this._notify(id, oks[i], errs[i]);
-        if (code === IDLE || code === GAVE_UP) this._release(id);
+        if (code === RunOutcome.Idle || code === RunOutcome.GaveUp) this._release(id);
       }
       this._pump();
     }
@@ -411,8 +395,8 @@ function create(binding) {
     /** Forces the owed run of `id` and resolves after it ends, with `{ ok, error }`. */
     _flushId(id, now) {
       const r = this._core.force(id, now);
-      if (r === F_NOTHING) return null;
-      return this._waitFor(id, r === F_AFTER_RUN ? 2 : 1);
+      if (r === ForceResult.Nothing) return null;
+      return this._waitFor(id, r === ForceResult.AfterRun ? 2 : 1);
     }
 
     /** flush(key) with the outcome (for the facade): `{ ok, error }`, or null if idle. */
@@ -462,7 +446,7 @@ function create(binding) {
       const cancelled = this._core.cancel(id);
       if (!cancelled) return false;
       if (this._payloads[id] !== undefined) this._payloads[id] = undefined;
-      const running = this._core.state(id) === ST_RUNNING;
+      const running = this._core.state(id) === KeyState.Running;
       const ws = this._waiters.get(id);
       if (ws !== undefined) {
         for (const w of ws) if (!running) w.resolve({ ok: true, error: undefined }); else w.left = 1;
@@ -487,7 +471,7 @@ function create(binding) {
     /** Keys owing a run that has not started. */
     get pending() {
       this._drain();
-      return this._core.stats()[6];
+      return this._core.stats().pending;
     }
 
     /**
@@ -500,8 +484,8 @@ function create(binding) {
      */
     stats() {
       this._drain();
-      const s = this._core.stats();
-      return { scheduled: s[0], coalesced: s[1], runs: s[2], succeeded: s[3], failed: s[4], failedAttempts: s[8], retries: s[5], pending: s[6] };
+      const { running, ...counters } = this._core.stats(); // eslint-disable-line no-unused-vars
+      return counters;
     }
 
     /** Whether `close()` was called. */
@@ -540,7 +524,7 @@ function create(binding) {
       for (;;) {
         this._drain();
         const s = this._core.stats();
-        if (s[6] === 0 && s[7] === 0) break;
+        if (s.pending === 0 && s.running === 0) break;
         await this.flush();
       }
       this._disarm();
@@ -574,7 +558,7 @@ function create(binding) {
         const onBeforeExit = () => {
           this._drain();
           const s = this._core.stats();
-          if (s[6] > 0 || s[7] > 0) this.flush();
+          if (s.pending > 0 || s.running > 0) this.flush();
         };
         process.on('beforeExit', onBeforeExit);
         handlers.push(['beforeExit', onBeforeExit]);
@@ -609,7 +593,7 @@ function create(binding) {
     constructor(options = {}) {
       checkObject('options', options);
       const { delay = 5000, execute, onError, ...rest } = options;
-      checkMs('options.delay', delay);
+      checkNumber('options.delay', delay);
       checkFn('options.execute', execute, { optional: true });
       this.debounceDelay = delay;
       this._execute = execute;

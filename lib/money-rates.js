@@ -128,7 +128,7 @@ function create(binding, money, { minorUnit, DEFAULT_FALLBACK }) {
         const a = this._leg(from, this.pivot, now);
         const b = a && this._leg(this.pivot, to, now);
         if (b !== undefined) {
-          const text = binding.moneyRate(1, a.text, b.text);
+          const text = binding.moneyRate(binding.RateKind.Cross, a.text, b.text);
           e = entry({ rate: Number(text), text }, 'cross', from, to, Math.min(a.expires, b.expires));
         }
       }
@@ -145,7 +145,7 @@ function create(binding, money, { minorUnit, DEFAULT_FALLBACK }) {
       if (cached !== undefined && cached.source === 'inverse' && cached.expires > now) return cached;
       const back = this._known(`${to}:${from}`, now);
       if (back === undefined) return undefined;
-      const text = binding.moneyRate(0, back.text, '');
+      const text = binding.moneyRate(binding.RateKind.Inverse, back.text, '');
       const e = entry({ rate: Number(text), text }, 'inverse', from, to, back.expires);
       this._derived.set(key, e);
       return e;

@@ -275,8 +275,8 @@ function create(binding) {
       this.handle = wrapHandle(binding.pipelineCompile(encodeSpec(spec)));
       this.shapes = new Map();
       this.memo = new Map();
-      // [defaultLimit, maxLimit, maxPage]: the core's page/limit rules as data (see prepareFor).
-      this.rules = JSON.parse(this.handle.pageRules());
+      // { defaultLimit, maxLimit, maxPage }: the core's page/limit rules as data (see prepareFor).
+      this.rules = this.handle.pageRules();
     }
 
     /**
@@ -291,7 +291,7 @@ function create(binding) {
      * alone parses them and writes the error messages.
      */
     prepareFor(params) {
-      const [defLimit, maxLimit, maxPage] = this.rules;
+      const { defaultLimit: defLimit, maxLimit, maxPage } = this.rules;
       if (params === undefined || params === null) {
         const prepared = this.prepared('{}');
         return [prepared, prepared[1], prepared[2], '{}'];

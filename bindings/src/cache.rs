@@ -1,10 +1,22 @@
 //! `cache`: the ordered key index behind `Cache` pattern invalidation. The hot operations
 //! (get/set/has/delete) never cross: they live in lib/cache.js.
 
-use crate::js::U32s;
+use crate::js::{self, Uint32Array};
 use hotpath_binding_macros::export;
-use hotpath_core::cache::{CacheIndex as CoreIndex, PatternKind};
+use hotpath_core::cache::{self as core, CacheIndex as CoreIndex};
 use hotpath_core::Result;
+
+/// What an invalidation pattern is (`takeMatches`, `takeMatchesInto`, `matchKeys`).
+#[export(mirror = "core::PatternKind")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatternKind {
+    /// A JS RegExp: the pattern is its `source`, with its `flags`.
+    Regex = 0,
+    /// Keys starting with the pattern.
+    Prefix = 1,
+    /// A Redis MATCH glob.
+    Glob = 2,
+}
 
 /// The Rust half of one `Cache`: keys by slot, in order, and pattern matching over them.
 #[export]
@@ -46,46 +58,58 @@ impl CacheIndex {
         self.inner.apply_text(slots, lens, &keys)
     }
 
-    /// Removes the keys matching a pattern (kind 0 regex source+flags, 1 prefix, 2 glob;
-    /// the pattern as UTF-16 code units) and returns their slots.
-    pub fn take_matches(&mut self, kind: u32, pattern: &[u16], flags: String) -> Result<U32s> {
-        let kind = PatternKind::from_code(kind)?;
-        Ok(self.inner.take_matches(kind, pattern, &flags)?.into())
+    /// Removes the keys matching a pattern (as UTF-16 code units; `flags` for a RegExp)
+    /// and returns their slots.
+    pub fn take_matches(
+        &mut self,
+        kind: PatternKind,
+        pattern: &[u16],
+        flags: String,
+    ) -> Result<Uint32Array> {
+        Ok(js::u32s(self.inner.take_matches(
+            kind.into(),
+            pattern,
+            &flags,
+        )?))
     }
 
     /// `takeMatches` into a caller's buffer (no allocation crosses): copies what fits and
     /// returns the full length; `copyResult` gives the rest when it did not fit.
     pub fn take_matches_into(
         &mut self,
-        kind: u32,
+        kind: PatternKind,
         pattern: &[u16],
         flags: String,
-        out: &mut [u32],
+        mut out: Uint32Array,
     ) -> Result<u32> {
-        let kind = PatternKind::from_code(kind)?;
-        self.inner.take_matches_into(kind, pattern, &flags, out)
+        js::write_into(&mut out, |out| {
+            self.inner
+                .take_matches_into(kind.into(), pattern, &flags, out)
+        })
     }
 
     /// Copies the last `takeMatchesInto` result into `out`; returns its length.
-    pub fn copy_result(&mut self, out: &mut [u32]) -> u32 {
-        self.inner.copy_result(out)
+    pub fn copy_result(&mut self, mut out: Uint32Array) -> u32 {
+        js::write_into(&mut out, |out| self.inner.copy_result(out))
     }
 
     /// Indices of the given keys (not in the index: lengths + code units, as in `apply`)
     /// that match a pattern.
     pub fn match_keys(
         &mut self,
-        kind: u32,
+        kind: PatternKind,
         pattern: &[u16],
         flags: String,
         lens: &[u32],
         keys: &[u16],
-    ) -> Result<U32s> {
-        let kind = PatternKind::from_code(kind)?;
-        Ok(self
-            .inner
-            .match_keys(kind, pattern, &flags, lens, keys)?
-            .into())
+    ) -> Result<Uint32Array> {
+        Ok(js::u32s(self.inner.match_keys(
+            kind.into(),
+            pattern,
+            &flags,
+            lens,
+            keys,
+        )?))
     }
 }
 

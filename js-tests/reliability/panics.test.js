@@ -57,7 +57,7 @@ describe(`panics (${hotpath.backend})`, () => {
 
   test('10 000 panics in one process leave the backend usable', () => {
     const r = child(`let n = 0;
-      const before = new b.DebounceCore(10, null, 1, 0, 2); before.schedule(1, 0);
+      const before = new b.DebounceCore({ wait: 10, attempts: 1, delay: 0, factor: 2 }); before.schedule(1, 0);
       for (let i = 0; i < 10000; i++) { if (code(() => b.__testPanic('x')) === 'ERR_INTERNAL') n++; }
       const s = h.pipeline.compile({ collection: 'c' });
       console.log('panics', n, 'usable', h.money.sum([0.1, 0.2]) === 0.3 && s.build({ limit: 5 }).pipeline.length > 0 && before.has(1) && (before.schedule(2, 0), before.has(2)));`);
@@ -70,7 +70,7 @@ describe(`panics (${hotpath.backend})`, () => {
   test('10 000 panics inside methods of a live object (&self and &mut self) leave it and the others usable and freeable', () => {
     const r = child(`let n = 0;
       const spec = h.pipeline.compile({ collection: 'c', sortable: ['a'] });
-      const core = new b.DebounceCore(10, null, 1, 0, 2);
+      const core = new b.DebounceCore({ wait: 10, attempts: 1, delay: 0, factor: 2 });
       const probe = new b.PanicProbe(false);
       for (let i = 0; i < 5000; i++) {
         if (code(() => probe.panic('p' + i)) === 'ERR_INTERNAL') n++;

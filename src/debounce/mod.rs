@@ -83,34 +83,38 @@ impl Default for Config {
     }
 }
 
+fn bad_option(name: &str, v: f64, rule: &str) -> Error {
+    Error::InvalidSpec(format!("options.{name} must be {rule}, got {v}"))
+}
+
+/// The most attempts per run.
+pub const MAX_ATTEMPTS: u32 = 1000;
+
 impl Config {
-    /// Checks every option; the error ([`Error::InvalidSpec`]) names the option and value.
+    /// Checks every option; the error ([`Error::InvalidSpec`]) names the option as the JS
+    /// `Debouncer` takes it (`options.wait`, `options.retry.delay`, …) and the value.
     pub fn validate(&self) -> Result<()> {
-        let bad = |name: &str, v: f64, rule: &str| {
-            Err(Error::InvalidSpec(format!(
-                "{name} must be {rule}, got {v}"
-            )))
-        };
+        let ms = "a finite number of ms >= 0";
         if !(self.wait.is_finite() && self.wait >= 0.0) {
-            return bad("wait", self.wait, "a finite number of ms >= 0");
+            return Err(bad_option("wait", self.wait, ms));
         }
         if let Some(m) = self.max_wait {
             if !(m.is_finite() && m >= 0.0) {
-                return bad("maxWait", m, "a finite number of ms >= 0");
+                return Err(bad_option("maxWait", m, ms));
             }
         }
-        if self.attempts < 1 || self.attempts > 1000 {
-            return bad(
+        if self.attempts < 1 || self.attempts > MAX_ATTEMPTS {
+            return Err(bad_option(
                 "retry.attempts",
                 self.attempts as f64,
                 "an integer from 1 to 1000",
-            );
+            ));
         }
         if !(self.delay.is_finite() && self.delay >= 0.0) {
-            return bad("retry.delay", self.delay, "a finite number of ms >= 0");
+            return Err(bad_option("retry.delay", self.delay, ms));
         }
         if !(self.factor.is_finite() && self.factor >= 1.0) {
-            return bad("retry.factor", self.factor, "a finite number >= 1");
+            return Err(bad_option("retry.factor", self.factor, "a finite number >= 1"));
         }
         Ok(())
     }
@@ -121,6 +125,45 @@ impl Config {
             * self
                 .factor
                 .powi(n.saturating_sub(1).min(i32::MAX as u32) as i32)
+    }
+}
+
+/// The options as a caller holding only numbers gives them (JS): [`Options::validate`]
+/// checks them all and makes the [`Config`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// See [`Config::wait`].
+    pub wait: f64,
+    /// See [`Config::max_wait`].
+    pub max_wait: Option<f64>,
+    /// See [`Config::attempts`]: an integer from 1 to 1000.
+    pub attempts: f64,
+    /// See [`Config::delay`].
+    pub delay: f64,
+    /// See [`Config::factor`].
+    pub factor: f64,
+}
+
+impl Options {
+    /// The [`Config`], or [`Error::InvalidSpec`] naming the first bad option and its value.
+    pub fn validate(self) -> Result<Config> {
+        let a = self.attempts;
+        if !(a.fract() == 0.0 && a >= 1.0 && a <= MAX_ATTEMPTS as f64) {
+            return Err(bad_option(
+                "retry.attempts",
+                a,
+                "an integer from 1 to 1000",
+            ));
+        }
+        let cfg = Config {
+            wait: self.wait,
+            max_wait: self.max_wait,
+            attempts: a as u32,
+            delay: self.delay,
+            factor: self.factor,
+        };
+        cfg.validate()?;
+        Ok(cfg)
     }
 }
 

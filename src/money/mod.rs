@@ -47,20 +47,21 @@
 //! category index, amount); raw BSON crosses as one buffer read here in one pass.
 
 pub mod allocate;
-pub mod api;
 pub mod balance;
 pub mod currency;
 pub mod decimal;
 pub mod exact;
+pub mod ops;
 pub mod sum;
 pub mod wide;
 
 pub use allocate::allocate;
-pub use balance::{balance_bson, balance_columns, BalanceOptions, BalanceRow, Balances};
+pub use balance::{balance_bson, balance_columns, BalanceOptions, BalanceRow, Balances, Columns};
 pub use currency::{lookup, minor_unit, register_currency, ISO_4217};
 pub use decimal::{Decimal, Frac, Rounding, MAX_SCALE};
 pub use exact::Exact;
-pub use sum::{sum_f64, sum_mixed, Accumulator};
+pub use ops::{apply, check_scale, Op, DIV_SCALE};
+pub use sum::{sum_f64, sum_mixed, sum_mixed_acc, Accumulator};
 
 /// Significant digits kept by an inverse or cross exchange rate.
 pub const RATE_SIGNIFICANT_DIGITS: u32 = 12;

@@ -63,8 +63,8 @@ mod values;
 #[cfg(test)]
 mod tests;
 
-use std::fmt::Write as _;
-
+use serde::ser::SerializeSeq;
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 pub use cursor::{
@@ -113,8 +113,9 @@ pub struct Resolved {
     pub cursor: Option<Vec<Node>>,
 }
 
-/// How the JS side converts one slot value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the JS side converts one slot value (serialised as its lowercase name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SlotKind {
     /// As it is (string, number, bool, null, or an array of those).
     Raw,
@@ -138,26 +139,10 @@ pub enum SlotKind {
     Raws,
 }
 
-impl SlotKind {
-    /// The name the JS side switches on.
-    pub fn name(self) -> &'static str {
-        match self {
-            SlotKind::Raw => "raw",
-            SlotKind::Oid => "oid",
-            SlotKind::Date => "date",
-            SlotKind::Dec => "dec",
-            SlotKind::Long => "long",
-            SlotKind::BigInt => "bigint",
-            SlotKind::Oids => "oids",
-            SlotKind::Dates => "dates",
-            SlotKind::Decs => "decs",
-            SlotKind::Raws => "raws",
-        }
-    }
-}
-
-/// The stages for one request shape, with slots for the parameter values.
-#[derive(Debug, Clone, PartialEq)]
+/// The stages for one request shape, with slots for the parameter values. Serialised with
+/// camelCase names for the JS side, which turns it into a function per shape.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Template {
     /// The pipeline (with [`Node::Slot`]s).
     pub pipeline: Vec<Node>,
@@ -198,8 +183,10 @@ impl Built {
     }
 }
 
-/// Pagination metadata (seed Property 18, mongoose-paginate-v2 names where they overlap).
-#[derive(Debug, Clone, PartialEq)]
+/// Pagination metadata, mongoose-paginate-v2's names where they overlap (serialised with
+/// camelCase names, in this order).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Meta {
     /// Matching documents.
     pub total: u64,
@@ -219,27 +206,52 @@ pub struct Meta {
     pub prev_page: Option<u64>,
 }
 
-impl Meta {
-    /// As a JSON object (camelCase names, in the documented order).
-    pub fn to_json(&self) -> Value {
-        serde_json::from_str(&self.to_json_text()).unwrap_or(Value::Null)
-    }
+/// The page/limit rules of a compiled spec (see [`Compiled::page_rules`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRules {
+    /// `limit` when none is given.
+    pub default_limit: u32,
+    /// The largest `limit`; a larger one is clamped to it.
+    pub max_limit: u32,
+    /// The largest `page` ([`MAX_PAGE`]).
+    pub max_page: u32,
+}
 
-    /// As JSON text, keys in the documented order (total, limit, currentPage, …).
-    pub fn to_json_text(&self) -> String {
-        let num = |n: u64| Node::Num(n as f64);
-        let opt = |n: Option<u64>| n.map(num).unwrap_or(Node::Null);
-        Node::obj(vec![
-            ("total", num(self.total)),
-            ("limit", num(self.limit)),
-            ("currentPage", opt(self.current_page)),
-            ("totalPages", num(self.total_pages)),
-            ("hasNextPage", Node::Bool(self.has_next_page)),
-            ("hasPrevPage", Node::Bool(self.has_prev_page)),
-            ("nextPage", opt(self.next_page)),
-            ("prevPage", opt(self.prev_page)),
-        ])
-        .to_json()
+/// Per request: the shape key (which template) and the slot values in slot order (limit,
+/// skip, each condition value, each non-null cursor value). Serialised for the JS side as
+/// the array `[shape, v0, v1, …]` with typed values in their plain form (ObjectId as hex,
+/// Date as ms, Decimal128 and Int64 as text), which the template's slot kinds revive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// The shape key ([`Compiled::shape_key`]).
+    pub shape: String,
+    /// The slot values ([`Compiled::slot_values`]).
+    pub values: Vec<Node>,
+}
+
+impl Serialize for Prepared {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(1 + self.values.len()))?;
+        seq.serialize_element(&self.shape)?;
+        for v in &self.values {
+            seq.serialize_element(&Plain(v))?;
+        }
+        seq.end()
+    }
+}
+
+/// A slot value in its plain JS form: typed leaves as hex / ms / text.
+struct Plain<'a>(&'a Node);
+
+impl Serialize for Plain<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self.0 {
+            Node::Oid(h) | Node::Decimal(h) => s.serialize_str(h),
+            Node::Long(n) | Node::BigInt(n) => s.collect_str(n),
+            Node::Date(ms) => s.serialize_i64(*ms),
+            Node::Arr(a) => s.collect_seq(a.iter().map(Plain)),
+            other => other.serialize(s),
+        }
     }
 }
 
@@ -249,7 +261,7 @@ fn pag(msg: String) -> Error {
 
 /// Parses `page` / `limit`: a positive integer number or a string of digits; absent or
 /// null → None. A `page` above [`MAX_PAGE`] is an error; a huge `limit` saturates (it is
-/// clamped to `maxLimit` by the caller, seed Property 15).
+/// clamped to `maxLimit` by the caller).
 pub fn parse_positive(name: &str, v: Option<&Value>) -> Result<Option<u64>> {
     let saturate = name == "limit";
     let too_large = |v: &Value| -> Result<Option<u64>> {
@@ -496,40 +508,44 @@ impl Compiled {
         }
     }
 
-    /// The shape key: everything the template depends on, nothing it does not.
+    /// The shape key: everything the template depends on, nothing it does not (field names
+    /// quoted as JSON strings, so no name can run into the next part).
     pub fn shape_key(&self, r: &Resolved) -> String {
-        let mut s = String::with_capacity(64);
-        s.push(if r.cursor.is_some() { 'c' } else { 'p' });
+        let mut s: Vec<u8> = Vec::with_capacity(64);
+        let quoted = |s: &mut Vec<u8>, text: &str| {
+            serde_json::to_writer(s, text).expect("a string serialises");
+        };
+        s.push(if r.cursor.is_some() { b'c' } else { b'p' });
         for k in &r.sort {
-            s.push_str(if k.dir < 0 { "|-" } else { "|+" });
-            push_json_str(&mut s, &k.field);
+            s.extend_from_slice(if k.dir < 0 { b"|-" } else { b"|+" });
+            quoted(&mut s, &k.field);
         }
-        s.push('#');
+        s.push(b'#');
         for c in &r.conds {
-            push_json_str(&mut s, &c.field);
-            s.push(':');
-            s.push_str(c.op.name());
-            s.push(';');
+            quoted(&mut s, &c.field);
+            s.push(b':');
+            s.extend_from_slice(c.op.name().as_bytes());
+            s.push(b';');
         }
         if let Some(f) = &r.fields {
-            s.push('@');
-            s.push_str(&serde_json::to_string(f).unwrap_or_default());
+            s.push(b'@');
+            serde_json::to_writer(&mut s, f).expect("strings serialise");
         }
         if let Some(cur) = &r.cursor {
-            s.push('~');
+            s.push(b'~');
             for v in cur {
-                s.push_str(match v {
-                    Node::Null => "n",
-                    Node::Oid(_) => "o",
-                    Node::Date(_) => "d",
-                    Node::Decimal(_) => "m",
-                    Node::Long(_) => "l",
-                    Node::BigInt(_) => "b",
-                    _ => "r",
+                s.push(match v {
+                    Node::Null => b'n',
+                    Node::Oid(_) => b'o',
+                    Node::Date(_) => b'd',
+                    Node::Decimal(_) => b'm',
+                    Node::Long(_) => b'l',
+                    Node::BigInt(_) => b'b',
+                    _ => b'r',
                 });
             }
         }
-        s
+        String::from_utf8(s).expect("JSON text and ASCII")
     }
 
     /// The slot values (typed leaves), in slot order: limit, skip, each condition, each
@@ -890,41 +906,27 @@ impl Compiled {
         })
     }
 
-    /// The page/limit rules as data, `[defaultLimit, maxLimit, MAX_PAGE]`, handed to JS once
-    /// per compiled spec: when only `page` / `limit` differ from a request the core already
-    /// validated, and both are absent or integer numbers in `1..=MAX_PAGE`, the JS side
-    /// computes the two slots (`limit = min(limit ?? defaultLimit, maxLimit)`,
-    /// `skip = (page - 1) * limit`, 0 in cursor mode) without crossing. Anything else (strings,
-    /// fractions, out of range) still goes through [`parse_positive`] here. No allow-listing
-    /// depends on these numbers.
-    pub fn page_rules(&self) -> [u64; 3] {
-        [
-            self.spec.default_limit as u64,
-            self.spec.max_limit as u64,
-            MAX_PAGE,
-        ]
+    /// The page/limit rules as data, handed to JS once per compiled spec: when only `page` /
+    /// `limit` differ from a request the core already validated, and both are absent or
+    /// integer numbers in `1..=MAX_PAGE`, the JS side computes the two slots
+    /// (`limit = min(limit ?? defaultLimit, maxLimit)`, `skip = (page - 1) * limit`, 0 in
+    /// cursor mode) without crossing. Anything else (strings, fractions, out of range) still
+    /// goes through [`parse_positive`] here. No allow-listing depends on these numbers.
+    pub fn page_rules(&self) -> PageRules {
+        PageRules {
+            default_limit: self.spec.default_limit,
+            max_limit: self.spec.max_limit,
+            max_page: MAX_PAGE as u32,
+        }
     }
 
-    /// Per request: the shape key and the slot values in their JS form (hex, ms, strings),
-    /// as the JSON array `[shape, v0, v1, …]`.
-    pub fn prepare(&self, params: &Value) -> Result<String> {
+    /// Per request: validation and coercion only, giving the shape key and the slot values.
+    pub fn prepare(&self, params: &Value) -> Result<Prepared> {
         let r = self.resolve(params)?;
-        let mut out = String::with_capacity(128);
-        out.push('[');
-        push_json_str(&mut out, &self.shape_key(&r));
-        let _ = write!(out, ",{},{}", r.limit, r.skip);
-        for c in &r.conds {
-            out.push(',');
-            write_plain(&mut out, &c.value);
-        }
-        if let Some(cur) = &r.cursor {
-            for v in cur.iter().filter(|v| !matches!(v, Node::Null)) {
-                out.push(',');
-                write_plain(&mut out, v);
-            }
-        }
-        out.push(']');
-        Ok(out)
+        Ok(Prepared {
+            shape: self.shape_key(&r),
+            values: self.slot_values(&r),
+        })
     }
 
     /// `filterFromQuery`: a typed MongoDB filter from an Express `req.query`.
@@ -1057,99 +1059,5 @@ impl Compiled {
             vals.push(cursor::parse_tagged(&k.field, v)?);
         }
         cursor::encode(&self.spec, &self.cursor_key, &keys, &vals)
-    }
-}
-
-/// Appends `s` as a JSON string.
-fn push_json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// Appends the JS form of a slot value (typed leaves as plain hex / ms / strings) as JSON.
-fn write_plain(out: &mut String, v: &Node) {
-    match v {
-        Node::Oid(h) | Node::Decimal(h) | Node::Str(h) => push_json_str(out, h),
-        Node::Long(n) | Node::BigInt(n) => {
-            let _ = write!(out, "\"{n}\"");
-        }
-        Node::Date(ms) => {
-            let _ = write!(out, "{ms}");
-        }
-        Node::Arr(a) => {
-            out.push('[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_plain(out, x);
-            }
-            out.push(']');
-        }
-        other => out.push_str(&other.to_json()),
-    }
-}
-
-/// The JS form of a slot value: typed leaves become plain hex / ms / strings.
-pub fn plain(v: &Node) -> Node {
-    match v {
-        Node::Oid(h) => Node::Str(h.clone()),
-        Node::Decimal(d) => Node::Str(d.clone()),
-        Node::Long(n) | Node::BigInt(n) => Node::Str(n.to_string()),
-        Node::Date(ms) => Node::Num(*ms as f64),
-        Node::Arr(a) => Node::Arr(a.iter().map(plain).collect()),
-        other => other.clone(),
-    }
-}
-
-impl Template {
-    /// `{ pipeline, countPipeline, plan, fast, slots, sort }` as JSON for the JS side.
-    pub fn to_json(&self) -> String {
-        let pairs = vec![
-            ("pipeline".to_string(), Node::Arr(self.pipeline.clone())),
-            (
-                "countPipeline".into(),
-                self.count_pipeline
-                    .clone()
-                    .map(Node::Arr)
-                    .unwrap_or(Node::Null),
-            ),
-            ("plan".into(), Node::Str(self.plan.clone())),
-            ("fast".into(), Node::Bool(self.fast)),
-            (
-                "count".into(),
-                Node::s(match self.count {
-                    CountMode::Facet => "facet",
-                    CountMode::Separate => "separate",
-                    CountMode::None => "none",
-                }),
-            ),
-            (
-                "slots".into(),
-                Node::Arr(self.slots.iter().map(|k| Node::s(k.name())).collect()),
-            ),
-            (
-                "sort".into(),
-                Node::Arr(
-                    self.sort
-                        .iter()
-                        .map(|k| {
-                            Node::Arr(vec![Node::Str(k.field.clone()), Node::Num(k.dir as f64)])
-                        })
-                        .collect(),
-                ),
-            ),
-        ];
-        Node::Obj(pairs).to_json()
     }
 }

@@ -9,14 +9,16 @@
 //!   Rust name (`js_name = "…"` overrides it) and **the body runs inside `crate::js::call`**,
 //!   which turns the core's error, and any panic, into the JS error with its stable code. The
 //!   body is written as core code: it returns `hotpath_core::Result<T>` (or a plain `T`, or
-//!   nothing), and the generated function returns `crate::js::Result<T>`. Exporting a
-//!   function any other way is refused by clippy (`disallowed-macros` in `clippy.toml`), so
-//!   no export can skip `call`.
+//!   nothing), and the generated function returns `crate::js::Result<T>`. The binding's
+//!   build script refuses a source that names either toolkit's attribute itself, so no
+//!   export can skip `call`. With `start`, a wasm module's start function (wasm only).
 //! - on a `struct`: a JS class (napi `#[napi]`, wasm-bindgen `#[wasm_bindgen]`); with
 //!   `object`, a plain JS object converted field by field (napi `object`; on wasm through
 //!   serde and serde-wasm-bindgen, camelCase names: `crate::js::wasm_object!`).
 //! - on a fieldless `enum`: a numeric enum, exported by both toolkits as an object of
-//!   names → numbers that `lib/` reads instead of copying numbers.
+//!   names → numbers that `lib/` reads instead of copying numbers. With
+//!   `mirror = "path::CoreEnum"`, the `From` conversions both ways with the core's
+//!   fieldless enum of the same variant names, so the variants are written once.
 //!
 //! Method options: `#[export(constructor)]`, `#[export(getter)]`, `#[export(js_name = "…")]`.
 //! Methods that are not `pub` are refused: helpers go in a plain `impl` block.
@@ -45,7 +47,9 @@ struct Opts {
     constructor: bool,
     getter: bool,
     object: bool,
+    start: bool,
     js_name: Option<String>,
+    mirror: Option<syn::Path>,
 }
 
 fn parse_opts(tokens: Tokens) -> syn::Result<Opts> {
@@ -55,16 +59,28 @@ fn parse_opts(tokens: Tokens) -> syn::Result<Opts> {
             Meta::Path(p) if p.is_ident("constructor") => opts.constructor = true,
             Meta::Path(p) if p.is_ident("getter") => opts.getter = true,
             Meta::Path(p) if p.is_ident("object") => opts.object = true,
+            Meta::Path(p) if p.is_ident("start") => opts.start = true,
             Meta::NameValue(nv) if nv.path.is_ident("js_name") => match &nv.value {
                 Expr::Lit(ExprLit {
                     lit: Lit::Str(s), ..
                 }) => opts.js_name = Some(s.value()),
                 other => return Err(Error::new(other.span(), "js_name must be a string")),
             },
+            Meta::NameValue(nv) if nv.path.is_ident("mirror") => match &nv.value {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => opts.mirror = Some(s.parse()?),
+                other => {
+                    return Err(Error::new(
+                        other.span(),
+                        "mirror must be a string naming the core enum",
+                    ))
+                }
+            },
             other => {
                 return Err(Error::new(
                     other.span(),
-                    "expected `constructor`, `getter`, `object` or `js_name = \"…\"`",
+                    "expected `constructor`, `getter`, `object`, `start`, `js_name = \"…\"` or `mirror = \"…\"`",
                 ))
             }
         }
@@ -93,9 +109,15 @@ fn camel(name: &str) -> String {
 fn expand(attr: Tokens, item: Tokens) -> syn::Result<Tokens> {
     let opts = parse_opts(attr)?;
     match syn::parse2::<Item>(item)? {
+        Item::Fn(mut f) if opts.start => {
+            *f.block = wrap(&mut f.sig, &f.block, None)?;
+            Ok(quote! {
+                #[cfg(wasm)] #[wasm_bindgen::prelude::wasm_bindgen(start)] #f
+            })
+        }
         Item::Fn(mut f) => {
             let args = toolkit_args(&opts, &f.sig.ident.to_string());
-            f.block = Box::new(wrap(&mut f.sig, &f.block, None)?);
+            *f.block = wrap(&mut f.sig, &f.block, None)?;
             Ok(quote! {
                 #[cfg(node)] #[napi_derive::napi(#args)] #f
                 #[cfg(wasm)] #[wasm_bindgen::prelude::wasm_bindgen(#args)] #f
@@ -106,7 +128,10 @@ fn expand(attr: Tokens, item: Tokens) -> syn::Result<Tokens> {
             let (mut node_items, mut wasm_items) = (Vec::new(), Vec::new());
             for item in &imp.items {
                 let ImplItem::Fn(m) = item else {
-                    return Err(Error::new(item.span(), "an #[export] impl holds functions only"));
+                    return Err(Error::new(
+                        item.span(),
+                        "an #[export] impl holds functions only",
+                    ));
                 };
                 if !matches!(m.vis, Visibility::Public(_)) {
                     return Err(Error::new(
@@ -141,16 +166,48 @@ fn expand(attr: Tokens, item: Tokens) -> syn::Result<Tokens> {
             #[cfg_attr(wasm, wasm_bindgen::prelude::wasm_bindgen)]
             #s
         }),
-        Item::Enum(e) => Ok(quote! {
-            #[cfg_attr(node, napi_derive::napi)]
-            #[cfg_attr(wasm, wasm_bindgen::prelude::wasm_bindgen)]
-            #e
-        }),
+        Item::Enum(e) => {
+            let conversions = match &opts.mirror {
+                Some(core) => mirror(&e, core)?,
+                None => Tokens::new(),
+            };
+            Ok(quote! {
+                #[cfg_attr(node, napi_derive::napi)]
+                #[cfg_attr(wasm, wasm_bindgen::prelude::wasm_bindgen)]
+                #e
+                #conversions
+            })
+        }
         other => Err(Error::new(
             other.span(),
             "#[export] goes on a fn, an impl, a struct or an enum",
         )),
     }
+}
+
+/// The `From` conversions both ways between the exported enum `e` and the core's fieldless
+/// enum `core` with the same variant names.
+fn mirror(e: &syn::ItemEnum, core: &syn::Path) -> syn::Result<Tokens> {
+    let name = &e.ident;
+    let mut variants = Vec::new();
+    for v in &e.variants {
+        if !matches!(v.fields, syn::Fields::Unit) {
+            return Err(Error::new(v.span(), "a mirrored enum is fieldless"));
+        }
+        variants.push(&v.ident);
+    }
+    Ok(quote! {
+        impl From<#name> for #core {
+            fn from(v: #name) -> Self {
+                match v { #(#name::#variants => #core::#variants,)* }
+            }
+        }
+        impl From<#core> for #name {
+            fn from(v: #core) -> Self {
+                match v { #(#core::#variants => #name::#variants,)* }
+            }
+        }
+    })
 }
 
 /// Removes the method's `#[export(…)]` attributes and returns their options.
@@ -195,11 +252,21 @@ fn toolkit_args(opts: &Opts, rust_name: &str) -> Tokens {
 /// Rewrites `sig` to return `crate::js::Result<T>` and returns the body that runs the
 /// original one inside `crate::js::call`.
 fn wrap(sig: &mut Signature, body: &Block, self_ty: Option<&Type>) -> syn::Result<Block> {
-    let (ok, core_body): (Type, Tokens) = match &sig.output {
-        ReturnType::Default => (parse_quote!(()), quote!({ #body; Ok(()) })),
+    // The closure returns what the body returns: the `Result<T>` as written (the core's), or
+    // the core's `Result` of a plain `T`.
+    let (ok, closure_ty, core_body): (Type, Tokens, Tokens) = match &sig.output {
+        ReturnType::Default => (
+            parse_quote!(()),
+            quote!(hotpath_core::Result<()>),
+            quote!({ #body; Ok(()) }),
+        ),
         ReturnType::Type(_, ty) => match result_arg(ty) {
-            Some(t) => (t, body.to_token_stream()),
-            None => ((**ty).clone(), quote!({ Ok(#body) })),
+            Some(t) => (t, ty.to_token_stream(), body.to_token_stream()),
+            None => (
+                (**ty).clone(),
+                quote!(hotpath_core::Result<#ty>),
+                quote!({ Ok(#body) }),
+            ),
         },
     };
     let ok = match (self_ty, &ok) {
@@ -208,7 +275,7 @@ fn wrap(sig: &mut Signature, body: &Block, self_ty: Option<&Type>) -> syn::Resul
     };
     sig.output = parse_quote!(-> crate::js::Result<#ok>);
     Ok(parse_quote!({
-        crate::js::call(move || -> hotpath_core::Result<#ok> #core_body)
+        crate::js::call(move || -> #closure_ty #core_body)
     }))
 }
 
