@@ -18,6 +18,7 @@
 const lodashDebounce = require('lodash.debounce');
 const { ObjectId } = require('bson');
 const { record, backends, median } = require('./harness');
+const { internals } = require('../lib/internal');
 
 const N = 100_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
@@ -147,8 +148,9 @@ async function memory() {
     const after = process.memoryUsage();
     const jsHeap = (after.heapUsed - before.heapUsed) / N;
     const row = { task: name, jsHeapBytesPerKey: Math.round(jsHeap) };
-    if (d._core) {
-      const core = d._core.memoryBytes() / N;
+    const hotpath = name.startsWith('hotpath');
+    if (hotpath) {
+      const core = internals(d).core.memoryBytes() / N;
       row.coreBytesPerKey = Math.round(core);
       row.totalBytesPerKey = Math.round(jsHeap + core);
     } else {

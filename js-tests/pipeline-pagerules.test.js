@@ -11,6 +11,7 @@ const fc = require('fast-check');
 const { ObjectId, Decimal128, Long } = require('bson');
 const api = require('../');
 const fx = require('./pipeline/fixtures');
+const { internals } = require('../lib/internal');
 
 const spec = api.pipeline.compile(fx.salesSpec({ secret: 'rules', lookupForm: 'localField' }));
 const HEX = '64b7f0c2a1b2c3d4e5f60718';
@@ -39,8 +40,9 @@ function outcome(f) {
 /** The whole request validated by the core (page and limit included), from the full parameter text. */
 const core = (p) => outcome(() => {
   const text = JSON.stringify(p ?? {});
-  const [, ...values] = JSON.parse(spec.handle.prepare(text));
-  const t = JSON.parse(spec.handle.template(text));
+  const { handle } = internals(spec);
+  const [, ...values] = JSON.parse(handle.prepare(text));
+  const t = JSON.parse(handle.template(text));
   const out = { pipeline: fill(t.pipeline, values, t.slots) };
   if (t.countPipeline) out.countPipeline = fill(t.countPipeline, values, t.slots);
   out.plan = t.plan;
@@ -65,7 +67,7 @@ const arbParams = fc.record({
 }, { requiredKeys: [] });
 
 test('pageRules: { defaultLimit, maxLimit, maxPage } from the core', () => {
-  const { defaultLimit: d, maxLimit: m, maxPage: p } = spec.rules;
+  const { defaultLimit: d, maxLimit: m, maxPage: p } = internals(spec).rules;
   expect(Number.isInteger(d) && Number.isInteger(m) && d >= 1 && d <= m).toBe(true);
   expect(p).toBe(2 ** 31 - 1);
   expect(spec.build({}).pipeline.find((s) => '$limit' in s).$limit).toBe(d);

@@ -1,14 +1,17 @@
 'use strict';
 /**
- * The JS half of the `money` hot path: argument checks, amount encoding and the one crossing
- * per operation. The arithmetic is in the Rust core (`src/money/`).
+ * The JS half of the `money` hot path: the `money` functions — argument checks, amount
+ * encoding and the one crossing per operation. The arithmetic is in the Rust core
+ * (`src/money/`); exchange rates are in lib/rates.js, the seed facades in lib/compat/.
  *
  * Crossing design: every bulk operation is ONE call. Numbers travel as a Float64Array (the
  * Node binding borrows it zero-copy; wasm-bindgen copies it once into wasm memory); other
  * amounts (strings, bigint, Decimal128) as one '\n'-joined string or one byte array. `balance`
  * of JS objects reads the three fields here into typed columns (currency index, category
- * index, amount) and makes one call; raw BSON goes over as one buffer.
+ * index, amount) and makes one call with them (`BalanceColumns`); raw BSON goes over as one
+ * buffer.
  */
+const { describe } = require('./args');
 const { fail } = require('./errors');
 
 /** Rounding mode names → the names of the binding's `Rounding` enum. */
@@ -18,7 +21,6 @@ const MAX_SCALE = 36;
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const EMPTY_U8 = new Uint8Array(0);
 const EMPTY_U32 = new Uint32Array(0);
-const EMPTY_F64 = new Float64Array(0);
 
 /** The original design's type mapping (server/utils/cachedBalanceCalculator.js). */
 const DEFAULT_TYPES = Object.freeze({
@@ -29,14 +31,6 @@ const DEFAULT_TYPES = Object.freeze({
 
 /** The original design's fallback rates (server/utils/exchangeRateCache.js). */
 const DEFAULT_FALLBACK = Object.freeze({ 'RUB:USD': 0.011, 'USD:RUB': 90.0 });
-
-function describe(v) {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'number' || v === null || v === undefined || typeof v === 'boolean') return String(v);
-  if (typeof v === 'function') return 'a function';
-  return v && v.constructor && v.constructor.name ? `a ${v.constructor.name}` : typeof v;
-}
 
 function isDecimal128(v) {
   return v !== null && typeof v === 'object' && v._bsontype === 'Decimal128';
@@ -60,7 +54,7 @@ function nonCanonical(b) {
 }
 
 /**
- * Builds this module's public API on top of one loaded binding.
+ * The `money` namespace on one loaded binding (lib/api.js makes one per backend).
  * @param {Record<string, any>} binding the wrapped binding (lib/loader.js)
  */
 function create(binding) {
@@ -521,18 +515,18 @@ function create(binding) {
     add, sub, mul, div, round, compare, sum, allocate,
     balance, balanceFromGroups, balanceFromBson,
     registerCurrency,
-    /** The minor unit of a currency (ERR_UNKNOWN_CURRENCY when unknown). */
-    minorUnit: (code) => minorUnit(code),
+    /**
+     * The minor unit of a currency (ERR_UNKNOWN_CURRENCY naming `what`, default 'currency',
+     * when unknown).
+     */
+    minorUnit,
     toExact, toDecimal128, toDecimal128Bytes, fromDecimal128,
     /** Rounding mode names. */
     ROUNDING_MODES: Object.freeze(Object.keys(ROUNDING)),
     /** The original design's balance type mapping. */
     DEFAULT_TYPES,
   };
-  Object.freeze(money);
-
-  const { Rates, ExchangeRateCache, CachedBalanceCalculator } = require('./money-rates').create(binding, money, { minorUnit, DEFAULT_FALLBACK });
-  return { money, Rates, ExchangeRateCache, CachedBalanceCalculator };
+  return Object.freeze(money);
 }
 
 /**

@@ -11,7 +11,7 @@
  * `cache_breaker_short_circuited_total`; TieredCaches add `cache_l2_timeouts_total`.
  */
 const client = require('prom-client');
-const { STATES } = require('./integrations/breaker');
+const { STATES } = require('./breaker');
 
 const CACHE_COUNTERS = [
   ['hits', 'Cache lookups that found a live entry'],

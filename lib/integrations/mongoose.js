@@ -19,12 +19,12 @@
  *   with the update's `$set` fields (what the write is known to touch); op is the hook name.
  *   `updateMany` with a filter that names no key can only be answered by broad targets:
  *   return a prefix or tag for such cases.
- * A failing invalidation or schedule is logged and never fails the write (seed Property 23).
+ * A failing invalidation or schedule is logged and never fails the write.
  */
 const { applyTargets } = require('./invalidation');
-const { SmartInvalidation } = require('./smart-invalidation');
-const { defaultCacheKey, readPath } = require('./batch-loader');
-const { fail } = require('./errors');
+const { SmartInvalidation } = require('../compat/smart-invalidation');
+const { defaultCacheKey, readPath } = require('../batch-loader');
+const { fail } = require('../errors');
 
 const QUERY_OPS = ['updateOne', 'updateMany', 'deleteOne', 'deleteMany'];
 const RETURNING_OPS = ['findOneAndUpdate', 'findOneAndDelete'];
@@ -152,7 +152,7 @@ function loaderFor(Model, { select, lean = true, key = '_id', ...options } = {})
   if (typeof key !== 'string' || key === '' || key.startsWith('$')) fail('ERR_INVALID_SPEC', `loaderFor: key must be a field name, got ${JSON.stringify(key)}`);
   const projection = withKey(select, key);
   const keyOf = options.cacheKeyFn || defaultCacheKey;
-  const { Loader } = require('..');
+  const { Loader } = require('../..');
   const loader = new Loader(async (keys) => {
     const docs = await Model.find({ [key]: { $in: keys } }, projection, { lean });
     const byKey = new Map();

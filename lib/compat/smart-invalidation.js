@@ -6,7 +6,7 @@
  * `balance:USDT`); here exact keys stay exact and "every list key" is a prefix, which the
  * Rust key index serves in O(log n + matches).
  */
-const { applyTargets, escapeRegExp } = require('./invalidation');
+const { applyTargets, escapeRegExp } = require('../integrations/invalidation');
 
 class SmartInvalidation {
   /**

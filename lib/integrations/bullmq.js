@@ -16,7 +16,7 @@
  * - `flush(key)` promotes the key's delayed job and resolves after its run.
  */
 const { Queue, Worker, QueueEvents, Job } = require('bullmq');
-const { HotpathError } = require('./errors');
+const { HotpathError } = require('../errors');
 
 const JOB_NAME = 'hotpath-debounce';
 

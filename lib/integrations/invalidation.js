@@ -4,7 +4,7 @@
  * A target is a key (string), a RegExp, or `{ prefix }`, `{ glob }`, `{ tag }`; it is
  * applied to a hotpath Cache or TieredCache (sync or async methods both work).
  */
-const { HotpathError } = require('./errors');
+const { HotpathError } = require('../errors');
 
 /**
  * Applies one target to `cache`; resolves to the number removed.
@@ -22,8 +22,8 @@ async function applyTarget(cache, target) {
 }
 
 /**
- * Applies every target; a failing one is logged and skipped, never thrown (seed
- * Property 23: an invalidation failure never fails the write).
+ * Applies every target; a failing one is logged and skipped, never thrown (an
+ * invalidation failure never fails the write).
  * @returns {Promise<{ removed: number, failed: number }>}
  */
 async function applyTargets(cache, targets, logger = console) {

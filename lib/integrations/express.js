@@ -4,7 +4,7 @@
  * handler for HotpathError. Express is an optional peer dependency (nothing here requires it).
  */
 const crypto = require('node:crypto');
-const { HotpathError } = require('./errors');
+const { HotpathError } = require('../errors');
 
 /** HTTP status for each HotpathError code raised by bad client input (others: 500). */
 const STATUS = Object.freeze({
@@ -152,7 +152,7 @@ function cacheResponses({
 /**
  * Validates `page`, `limit`, `sort` and `fields` of `req.query` with the pipeline core and
  * puts `{ page, limit, skip, sort, fields }` on `req.pagination`, or answers 400
- * `{ error: { code, message } }`. `limit` above `maxLimit` is clamped (seed Property 15).
+ * `{ error: { code, message } }`. `limit` above `maxLimit` is clamped.
  * `sort` (`-createdAt,name`) and `fields` (`a,b`) are accepted only from `sortable` /
  * `selectable` (or a compiled pipeline spec's lists); without lists they are refused.
  * `req.pagination.sort` is the `$sort` object (ending with the `_id` tiebreak) and `fields`
@@ -161,7 +161,7 @@ function cacheResponses({
  * @param {{ maxLimit?: number, defaultLimit?: number, sortable?: string[], selectable?: string[], defaultSort?: Record<string, 1|-1>, spec?: { build: Function, meta: Function } }} [options]
  */
 function paginationParams({ maxLimit = 100, defaultLimit = Math.min(20, maxLimit), sortable = [], selectable = [], defaultSort, spec } = {}) {
-  const compiled = spec || require('..').pipeline.compile({
+  const compiled = spec || require('../..').pipeline.compile({
     collection: 'pagination', maxLimit, defaultLimit, sortable, selectable, count: 'none',
     ...(defaultSort ? { defaultSort } : {}),
   });

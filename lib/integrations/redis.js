@@ -20,8 +20,9 @@
  *   (lib/integrations/breaker.js); `stats().breaker` shows the state and transitions.
  */
 const crypto = require('node:crypto');
-const { HotpathError } = require('./errors');
-const { CircuitBreaker } = require('./integrations/breaker');
+const { HotpathError } = require('../errors');
+const { CircuitBreaker } = require('./breaker');
+const { internals } = require('../internal');
 
 const SCAN_COUNT = 500;
 
@@ -65,13 +66,13 @@ class TieredCache {
    * @param {string} [options.channel='hotpath:invalidate'] pub/sub channel for invalidations
    * @param {number} [options.ttl] default TTL in ms (0 = none) for both tiers
    * @param {number} [options.timeout=100] ms before an L2 call counts as failed
-   * @param {typeof import('./cache')} [options.Cache] the Cache class (default: hotpath's)
+   * @param {typeof import('../cache').Cache} [options.Cache] the Cache class (default: hotpath's)
    * @param {boolean | { failures?: number, resetAfter?: number }} [options.breaker] a circuit breaker
    *   on L2 calls (true: 5 failures, 30 000 ms; default: none)
    */
   constructor({ l1 = {}, redis, subscriber, prefix = 'hotpath:', channel = 'hotpath:invalidate', ttl = 0, timeout = 100, Cache, breaker } = {}) {
     if (!redis || typeof redis.get !== 'function') throw new HotpathError('ERR_INVALID_SPEC', 'TieredCache: redis must be an ioredis client');
-    const CacheClass = Cache || require('..').Cache;
+    const CacheClass = Cache || require('../..').Cache;
     this.l1 = l1 instanceof CacheClass ? l1 : new CacheClass({ ttl, ...l1 });
     this.redis = redis;
     this.prefix = prefix;
@@ -229,7 +230,7 @@ class TieredCache {
       const re = new RegExp(source, flags);
       glob = `${globEscape(p + literalPrefix(re))}*`;
       // Matched by hotpath's linear-time engine, as L1 does (a key may hold user input).
-      exact = (keys) => new Set(this.l1._matching(re, keys.map((k) => k.slice(p.length))).map((k) => p + k));
+      exact = (keys) => new Set(internals(this.l1).matching(re, keys.map((k) => k.slice(p.length))).map((k) => p + k));
     }
     return this.#l2(async () => {
       let cursor = '0';
