@@ -696,7 +696,9 @@ fn prepare_speed() {
     let mut len = 0;
     for _ in 0..n {
         let v: Value = serde_json::from_str(&text).unwrap();
-        len += serde_json::to_string(&c.prepare(&v).unwrap()).unwrap().len();
+        len += serde_json::to_string(&c.prepare(&v).unwrap())
+            .unwrap()
+            .len();
     }
     eprintln!("parse+prepare: {:?}/op ({len})", t.elapsed() / n);
     let v: Value = serde_json::from_str(&text).unwrap();
@@ -719,7 +721,9 @@ fn prepare_speed() {
     let t = std::time::Instant::now();
     for _ in 0..n {
         let v: Value = serde_json::from_str("{}").unwrap();
-        len += serde_json::to_string(&c.prepare(&v).unwrap()).unwrap().len();
+        len += serde_json::to_string(&c.prepare(&v).unwrap())
+            .unwrap()
+            .len();
     }
     eprintln!("prepare {{}}: {:?}/op {len}", t.elapsed() / n);
 }
