@@ -4,7 +4,8 @@
  * working, on this project's backend, in every kind of export. No export can skip the
  * mapping: the binding declares each one with `#[export]` (bindings/macros), which runs its
  * body inside `js::call` (catch_unwind on node, where napi-rs would otherwise abort Node),
- * and clippy refuses the toolkits' own attributes (clippy.toml `disallowed-macros`). The
+ * and the binding's build script refuses a source that writes the toolkits' own attributes
+ * (bindings/build.rs), so an export outside `#[export]` does not compile. The
  * hidden `__testPanic` and `PanicProbe` exports panic in each kind: a function, a
  * constructor, a getter, a `&self` and a `&mut self` method.
  */
