@@ -13,7 +13,8 @@
  * 5. heap and RSS bytes per entry at 1M entries (a child process per structure, global.gc()).
  */
 const { execFileSync } = require('node:child_process');
-const { compare, record, backends, median } = require('./harness');
+const { compare, record, backends, benchApi, median } = require('./harness');
+const { internals } = require('../lib/internal');
 const { LRUCache } = require('lru-cache');
 const MnemonistLRU = require('mnemonist/lru-cache');
 
@@ -115,7 +116,7 @@ async function invalidation(hp) {
   const hps = hp.map(({ name, api }) => {
     const c = new api.Cache({ max: BIG });
     keys.forEach((k, i) => c.set(k, i));
-    const [buildNs] = timeOnce(() => c._syncIndex());
+    const [buildNs] = timeOnce(() => internals(c).syncIndex());
     return { name, c, buildNs };
   });
   record('index build on first pattern invalidation, 1M keys (one-off)', hps.map(({ name, buildNs }) => ({ task: name, ms: Math.round(buildNs / 1e6) })));
@@ -139,7 +140,7 @@ async function invalidation(hp) {
         run: () => c.invalidate(re),
         restore: () => {
           matching.forEach((k, i) => c.set(k, i));
-          upkeep[name].push(timeOnce(() => c._syncIndex())[0]);
+          upkeep[name].push(timeOnce(() => internals(c).syncIndex())[0]);
         },
       };
     }
@@ -168,7 +169,7 @@ async function invalidation(hp) {
 function memoryChild(kind) {
   const gc = global.gc;
   const keys = Array.from({ length: BIG }, (_, i) => bigKey(i));
-  const hp = kind.startsWith('hotpath') ? require('../lib/api').forBackend(kind.includes('wasm') ? 'wasm' : 'native') : null;
+  const hp = kind.startsWith('hotpath') ? benchApi(kind.includes('wasm') ? 'wasm' : 'native') : null;
   gc(); gc();
   const m0 = process.memoryUsage();
   let s;
@@ -183,7 +184,8 @@ function memoryChild(kind) {
   gc(); gc();
   const m1 = process.memoryUsage();
   const per = (a) => Math.round((m1[a] - m0[a]) / BIG * 10) / 10;
-  const indexPerEntry = s._index ? Math.round(s._index.heapBytes / BIG * 10) / 10 : 0;
+  const index = s instanceof LRUCache || s instanceof Map ? null : internals(s).index;
+  const indexPerEntry = index ? Math.round(index.heapBytes / BIG * 10) / 10 : 0;
   process.stdout.write(JSON.stringify({ task: kind, indexPerEntry, heapPerEntry: Math.round(((m1.heapUsed + m1.external) - (m0.heapUsed + m0.external)) / BIG * 10) / 10, rssPerEntry: per('rss'), size: s.size }));
 }
 

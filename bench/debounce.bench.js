@@ -18,6 +18,7 @@
 const lodashDebounce = require('lodash.debounce');
 const { ObjectId } = require('bson');
 const { record, backends, median } = require('./harness');
+const { internals } = require('../lib/internal');
 
 const N = 100_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
@@ -147,8 +148,9 @@ async function memory() {
     const after = process.memoryUsage();
     const jsHeap = (after.heapUsed - before.heapUsed) / N;
     const row = { task: name, jsHeapBytesPerKey: Math.round(jsHeap) };
-    if (d._core) {
-      const core = d._core.memoryBytes() / N;
+    const hotpath = name.startsWith('hotpath');
+    if (hotpath) {
+      const core = internals(d).core.memoryBytes() / N;
       row.coreBytesPerKey = Math.round(core);
       row.totalBytesPerKey = Math.round(jsHeap + core);
     } else {
@@ -197,11 +199,11 @@ async function crossing() {
     let t = 0;
     const variants = {
       'string per call (core interns)': {
-        make: () => new Raw(WAIT, null, 1, 0, 2),
+        make: () => new Raw({ wait: WAIT, attempts: 1, delay: 0, factor: 2 }),
         body: (c) => { for (let r = 0; r < 10; r++) for (let i = 0; i < N; i++) c.scheduleKey(keys[i], t += 0.001); },
       },
       'id per call (JS Map interns)': {
-        make: () => ({ core: new Raw(WAIT, null, 1, 0, 2), ids: new Map() }),
+        make: () => ({ core: new Raw({ wait: WAIT, attempts: 1, delay: 0, factor: 2 }), ids: new Map() }),
         body: ({ core, ids }) => {
           for (let r = 0; r < 10; r++) {
             for (let i = 0; i < N; i++) {

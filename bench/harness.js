@@ -15,18 +15,37 @@
  * Results go to stdout as a table and, when run by bench/run.js, to its results file.
  */
 const fs = require('node:fs');
+const path = require('node:path');
 const { Bench } = require('tinybench');
-const { forBackend } = require('../lib/api');
+const { createApi } = require('../lib/api');
+const { loadBackend, platformTriples } = require('../lib/loader');
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
 const TIME_MS = Number(process.env.BENCH_TIME_MS || 200);
 const results = [];
 
+/**
+ * The bench build (`node scripts/build.js bench`, run by bench/run.js): the released code
+ * plus the exports only benchmarks use (the `bench` cargo feature), in bench/build/.
+ */
+const BUILD = path.join(__dirname, 'build');
+const LOADERS = [
+  ...platformTriples().map((t) => ({ backend: 'native', from: `bench/build/hotpath.${t}.node`, load: () => require(path.join(BUILD, `hotpath.${t}.node`)) })),
+  { backend: 'wasm', from: 'bench/build/wasm', load: () => require(path.join(BUILD, 'wasm', 'hotpath_wasm.js')) },
+];
+const apis = new Map();
+
+/** The hotpath API on one backend of the bench build, loaded once per process. */
+function benchApi(backend) {
+  if (!apis.has(backend)) apis.set(backend, createApi(loadBackend({ env: { HOTPATH_BACKEND: backend }, loaders: LOADERS })));
+  return apis.get(backend);
+}
+
 /** The hotpath API on each backend, loaded side by side in this process. */
 function backends() {
   return [
-    { name: 'hotpath native', api: forBackend('native') },
-    { name: 'hotpath wasm', api: forBackend('wasm') },
+    { name: 'hotpath native', api: benchApi('native') },
+    { name: 'hotpath wasm', api: benchApi('wasm') },
   ];
 }
 
@@ -91,4 +110,4 @@ process.on('beforeExit', () => {
   }
 });
 
-module.exports = { compare, record, backends, median };
+module.exports = { compare, record, backends, benchApi, median };

@@ -15,7 +15,7 @@
 const DataLoader = require('dataloader');
 const { ObjectId } = require('bson');
 const { compare, record, backends, median } = require('./harness');
-const { loaderFor } = require('../lib/mongoose');
+const { loaderFor } = require('../lib/integrations/mongoose');
 
 const QUERY_MS = Number(process.env.LOADER_QUERY_MS || 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);

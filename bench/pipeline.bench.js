@@ -10,6 +10,7 @@
 const { Aggregator } = require('mingo');
 const { ObjectId } = require('bson');
 const { compare, record, backends, median } = require('./harness');
+const { internals } = require('../lib/internal');
 
 const [native, wasm] = backends();
 
@@ -44,10 +45,11 @@ function revive(node) {
 }
 
 async function buildLatency() {
-  const { SEED_SPECS } = require('../lib/pipeline');
+  const { SEED_SPECS } = require('../lib/compat/aggregation-builder');
   const client = new ObjectId();
   const hex = client.toHexString();
   const specs = [native, wasm].map((b) => b.api.pipeline.compile(SEED_SPECS.vagonSales));
+  const raw = specs.map((s) => internals(s).handle.raw);
   const params = { filter: { client }, page: 2, limit: 20 };
   const enc = JSON.stringify(params);
   // Sanity: all routes build the same page cut.
@@ -74,11 +76,11 @@ async function buildLatency() {
     'wasm build, client varies (crosses every call)': () => keep(specs[1].build(distinct[j++ % 1000], opts)),
     'native build, same request (memo hit)': () => keep(specs[0].build(params, opts)),
     'wasm build, same request (memo hit)': () => keep(specs[1].build(params, opts)),
-    'native: napi serde value': () => keep(revive(specs[0].handle.raw.buildValue(enc))),
-    'native: JSON text + parse + revive': () => keep(revive(JSON.parse(specs[0].handle.raw.buildJson(enc)))),
-    'wasm: serde-wasm-bindgen value': () => keep(revive(specs[1].handle.raw.buildValue(enc))),
-    'wasm: JSON text + parse + revive': () => keep(revive(JSON.parse(specs[1].handle.raw.buildJson(enc)))),
-    'native: prepare only (one crossing)': () => keep(specs[0].handle.raw.prepare(enc)),
+    'native: napi serde value': () => keep(revive(raw[0].buildValue(enc))),
+    'native: JSON text + parse + revive': () => keep(revive(JSON.parse(raw[0].buildJson(enc)))),
+    'wasm: serde-wasm-bindgen value': () => keep(revive(raw[1].buildValue(enc))),
+    'wasm: JSON text + parse + revive': () => keep(revive(JSON.parse(raw[1].buildJson(enc)))),
+    'native: prepare only (one crossing)': () => keep(raw[0].prepare(enc)),
   }, { baseline: 'js literal (seed)' });
 
   // Keyset cursors: every call decodes (build) or encodes (cursorAfter) a distinct token;

@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm run bench [-- name…]`: runs every bench/*.bench.js (or the named ones), each in its
- * own Node process with --expose-gc, and writes bench/results.json.
+ * `npm run bench [-- name…]`: builds the bench build (scripts/build.js bench), runs every
+ * bench/*.bench.js (or the named ones), each in its own Node process with --expose-gc, and
+ * writes bench/results.json.
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+
+// The bench build: the release code plus the benchmark-only exports (cargo feature `bench`),
+// in bench/build/; cargo rebuilds only what changed.
+execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build.js'), 'bench'], { stdio: 'inherit' });
 
 const only = process.argv.slice(2);
 const files = fs.readdirSync(__dirname)

@@ -4,8 +4,8 @@
 // against a real redis-server killed and restarted is in js-tests/redis.test.js.
 const client = require('prom-client');
 const { CircuitBreaker } = require('../lib/integrations/breaker');
-const { TieredCache } = require('../lib/redis');
-const { registerMetrics } = require('../lib/metrics');
+const { TieredCache } = require('../lib/integrations/redis');
+const { registerMetrics } = require('../lib/integrations/metrics');
 
 beforeEach(() => { jest.useFakeTimers(); });
 afterEach(() => { jest.useRealTimers(); });

@@ -4,7 +4,7 @@ const { spawn } = require('node:child_process');
 const path = require('node:path');
 const IORedis = require('ioredis');
 const { startRedis } = require('./helpers/redis');
-const { createBullDebouncer } = require('../lib/bullmq');
+const { createBullDebouncer } = require('../lib/integrations/bullmq');
 const { HotpathError } = require('../');
 
 let server;

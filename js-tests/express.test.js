@@ -3,7 +3,7 @@
 const express = require('express');
 const request = require('supertest');
 const { Cache, HotpathError } = require('../');
-const { cacheResponses, errorHandler } = require('../lib/express');
+const { cacheResponses, errorHandler } = require('../lib/integrations/express');
 
 function app(cache, options = {}) {
   const a = express();
@@ -222,7 +222,7 @@ test('cacheResponses without a usable cache is a clear error', () => {
 
 describe('paginationParams', () => {
   const fc = require('fast-check');
-  const { paginationParams } = require('../lib/express');
+  const { paginationParams } = require('../lib/integrations/express');
   function pagedApp(options) {
     const a = express();
     a.set('query parser', 'extended');

@@ -1,6 +1,6 @@
 'use strict';
 const client = require('prom-client');
-const { registerMetrics } = require('../lib/metrics');
+const { registerMetrics } = require('../lib/integrations/metrics');
 
 // Stand-ins with the DESIGN.md stats() shapes; the real Cache/Debouncer are checked in
 // integrations.test.js once those land.

@@ -5,7 +5,7 @@
 // MONGODB_URI is set.
 const mongoose = require('mongoose');
 const { Cache } = require('../');
-const { hotpathPlugin, convertBeforeSave, SmartInvalidation } = require('../lib/mongoose');
+const { hotpathPlugin, convertBeforeSave, SmartInvalidation } = require('../lib/integrations/mongoose');
 
 let n = 0;
 function model(options) {
@@ -128,7 +128,7 @@ test('convertBeforeSave converts, and falls back to the unconverted amount on a 
 describe('loaderFor: one find({ key: { $in } }) per tick, results in key order, cleared by the plugin', () => {
   const { Query } = require('mingo');
   const bson = require('bson');
-  const { loaderFor } = require('../lib/mongoose');
+  const { loaderFor } = require('../lib/integrations/mongoose');
   const { HotpathError } = require('../');
 
   /** A real model (schema + plugin) whose find() runs in mingo over `docs` and is logged. */

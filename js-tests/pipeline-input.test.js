@@ -9,7 +9,7 @@ const fc = require('fast-check');
 const express = require('express');
 const request = require('supertest');
 const hotpath = require('../');
-const { errorHandler, STATUS } = require('../lib/express');
+const { errorHandler, STATUS } = require('../lib/integrations/express');
 
 const { pipeline, HotpathError } = hotpath;
 

@@ -3,34 +3,51 @@
  * The page/limit fast path of `build`: when only `page` / `limit` differ from a request the
  * core already validated, the JS side fills the `$skip` / `$limit` slots from the rules the
  * core exported at compile time (`pageRules`). These tests hold it to the core's own answer
- * (`buildJson`, which validates and builds every request in Rust): same stages or the same
- * error (code and message), on fast-check inputs, in every order (memo warm or cold).
+ * for the whole request (its `prepare` and `template` of the full parameter text, filled by a
+ * plain reference here): same stages or the same error (code and message), on fast-check
+ * inputs, in every order (memo warm or cold).
  */
 const fc = require('fast-check');
-const { ObjectId, Decimal128 } = require('bson');
+const { ObjectId, Decimal128, Long } = require('bson');
 const api = require('../');
 const fx = require('./pipeline/fixtures');
+const { internals } = require('../lib/internal');
 
 const spec = api.pipeline.compile(fx.salesSpec({ secret: 'rules', lookupForm: 'localField' }));
 const HEX = '64b7f0c2a1b2c3d4e5f60718';
 
-/** The core's typed markers as bson values (what `build` returns). */
-function fromMarkers(n) {
+/** A slot value in its bson form, by the slot kind the core gives it. */
+const TYPED = {
+  raw: (v) => v, raws: (v) => v, oid: (v) => new ObjectId(v), date: (v) => new Date(v),
+  dec: (v) => Decimal128.fromString(v), oids: (v) => v.map((x) => new ObjectId(x)),
+  dates: (v) => v.map((x) => new Date(x)), decs: (v) => v.map((x) => Decimal128.fromString(x)),
+  long: (v) => Long.fromString(v), bigint: (v) => BigInt(v),
+};
+
+/** The core's template with every `{ $slot: i }` replaced by the core's value `i`. */
+function fill(n, values, kinds) {
   if (n === null || typeof n !== 'object') return n;
-  if (Array.isArray(n)) return n.map(fromMarkers);
+  if (Array.isArray(n)) return n.map((x) => fill(x, values, kinds));
   const keys = Object.keys(n);
-  if (keys.length === 1 && keys[0] === '$oid') return new ObjectId(n.$oid);
-  if (keys.length === 1 && keys[0] === '$date') return new Date(n.$date);
-  if (keys.length === 1 && keys[0] === '$numberDecimal') return Decimal128.fromString(n.$numberDecimal);
-  return Object.fromEntries(keys.map((k) => [k, fromMarkers(n[k])]));
+  if (keys.length === 1 && keys[0] === '$slot') return TYPED[kinds[n.$slot]](values[n.$slot]);
+  return Object.fromEntries(keys.map((k) => [k, fill(n[k], values, kinds)]));
 }
 
 function outcome(f) {
   try { return `ok ${fx.canon(f())}`; } catch (e) { return `err ${e.code} ${e.message}`; }
 }
 
-/** The whole request validated and built by the core, from the full parameter text. */
-const core = (p) => outcome(() => fromMarkers(JSON.parse(spec.handle.buildJson(JSON.stringify(p ?? {})))));
+/** The whole request validated by the core (page and limit included), from the full parameter text. */
+const core = (p) => outcome(() => {
+  const text = JSON.stringify(p ?? {});
+  const { handle } = internals(spec);
+  const [, ...values] = JSON.parse(handle.prepare(text));
+  const t = JSON.parse(handle.template(text));
+  const out = { pipeline: fill(t.pipeline, values, t.slots) };
+  if (t.countPipeline) out.countPipeline = fill(t.countPipeline, values, t.slots);
+  out.plan = t.plan;
+  return out;
+});
 const viaBuild = (p) => outcome(() => spec.build(p));
 
 const arbInt = fc.oneof(
@@ -49,8 +66,8 @@ const arbParams = fc.record({
   fields: fc.constantFrom(undefined, 'amount,status', 'password'),
 }, { requiredKeys: [] });
 
-test('pageRules: [defaultLimit, maxLimit, maxPage] from the core', () => {
-  const [d, m, p] = spec.rules;
+test('pageRules: { defaultLimit, maxLimit, maxPage } from the core', () => {
+  const { defaultLimit: d, maxLimit: m, maxPage: p } = internals(spec).rules;
   expect(Number.isInteger(d) && Number.isInteger(m) && d >= 1 && d <= m).toBe(true);
   expect(p).toBe(2 ** 31 - 1);
   expect(spec.build({}).pipeline.find((s) => '$limit' in s).$limit).toBe(d);

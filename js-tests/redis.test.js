@@ -4,7 +4,7 @@ const { fork } = require('node:child_process');
 const path = require('node:path');
 const IORedis = require('ioredis');
 const { startRedis } = require('./helpers/redis');
-const { TieredCache } = require('../lib/redis');
+const { TieredCache } = require('../lib/integrations/redis');
 const { Cache } = require('../');
 
 let server;

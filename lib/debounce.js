@@ -1,7 +1,8 @@
 'use strict';
 /**
- * The JS half of the `debounce` hot path: `Debouncer` and the seed facade
- * `DebouncedUpdateManager` (docs/debounce.md).
+ * The JS half of the `debounce` hot path: `Debouncer` (its seed facade,
+ * `DebouncedUpdateManager`, is in lib/compat/debounced-update-manager.js; semantics in
+ * docs/debounce.md).
  *
  * Split of work:
  * - JS interns each key to a small numeric id (a `Map` lookup), keeps the payloads, the
@@ -10,40 +11,23 @@
  * - The hot `schedule` does not cross the boundary at all: it appends `(id, now)` to a
  *   `Float64Array` that is handed to the core in one call (`scheduleBatch`) when it fills
  *   up, when the timer fires, and before any other core call (has, cancel, flush, stats,
- *   the end of runs), so every answer the core gives is exact. Measured (bench/debounce
- *   .bench.js, 100k keys × 10, raw binding, loaded 2-core machine): native, a string per
- *   call 683 ns and an id per call 623 ns against 146 ns for the whole batched
- *   `schedule`; wasm 753 / 749 / 397 ns. The ends of runs are batched the same way
- *   (`doneBatch`, one call per microtask wave).
+ *   the end of runs), so every answer the core gives is exact. The ends of runs are batched
+ *   the same way (`doneBatch`, one call per microtask wave). docs/debounce.md has the
+ *   measurements behind both.
  * - Time is read once per microtask checkpoint (like Node's own timers, which use the
- *   loop's cached time): `Date.now()` costs ~145 ns on the benchmark machine.
+ *   loop's cached time): `Date.now()` is not free.
  */
-const { fail, HotpathError } = require('./errors');
+const args = require('./args');
+const { fail } = require('./errors');
+const { INTERNALS, apiOf } = require('./internal');
 
+const { describe } = args;
+const SPEC = 'ERR_INVALID_SPEC';
 const BATCH = 1024; // (id, now) pairs buffered (16 KB) before they go to the core in one call
 const MAX_TIMEOUT = 2147483647; // setTimeout's ceiling; longer delays re-arm on firing
 
 const OPTION_NAMES = new Set(['wait', 'maxWait', 'concurrency', 'retry', 'run', 'onError', 'timers']);
 const RETRY_NAMES = new Set(['attempts', 'delay', 'factor']);
-
-// Outcome codes of DebounceCore.done (bindings/*/src/debounce.rs); 1 = follow-up owed.
-const IDLE = 0;
-const RETRY = 2;
-const GAVE_UP = 3;
-const GAVE_UP_AGAIN = 4;
-// State codes of DebounceCore.state.
-const ST_RUNNING = 2;
-// Codes of DebounceCore.force.
-const F_NOTHING = 0;
-const F_AFTER_RUN = 3;
-
-function describe(v) {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  if (typeof v === 'function') return 'a function';
-  if (v === null) return 'null';
-  if (typeof v === 'object') return Array.isArray(v) ? 'an array' : `an object (${v.constructor?.name ?? 'null prototype'})`;
-  return String(v);
-}
 
 function isObjectIdLike(key) {
   return typeof key.toHexString === 'function' || key._bsontype === 'ObjectId' || key._bsontype === 'ObjectID';
@@ -62,73 +46,47 @@ function normalizeKey(key) {
   } else if (key !== null && typeof key === 'object' && isObjectIdLike(key)) {
     return key.toString();
   }
-  return fail('ERR_INVALID_KEY', `key must be a string, a finite number or an ObjectId, got ${describe(key)}`);
+  return args.reject('ERR_INVALID_KEY', 'key', 'a string, a finite number or an ObjectId', key);
 }
 
-function checkMs(name, v, { optional = false } = {}) {
-  if (v === undefined && optional) return v;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    fail('ERR_INVALID_SPEC', `${name} must be a finite number of ms >= 0, got ${describe(v)}`);
-  }
-  return v;
-}
-
-function checkFn(name, v, { optional = false } = {}) {
-  if (v === undefined && optional) return v;
-  if (typeof v !== 'function') fail('ERR_INVALID_SPEC', `${name} must be a function, got ${describe(v)}`);
-  return v;
-}
-
-function checkObject(name, v) {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    fail('ERR_INVALID_SPEC', `${name} must be an object, got ${describe(v)}`);
-  }
-}
-
-/** Validates Debouncer options; every error is ERR_INVALID_SPEC naming the option. */
+/**
+ * Reads Debouncer options: the JS-side ones (concurrency, run, onError, timers) are checked
+ * here; the numbers the core keeps (wait, maxWait, retry) are checked by the core when the
+ * DebounceCore is made (`debounce::Options::validate`). Every error is ERR_INVALID_SPEC
+ * naming the option.
+ */
 function parseOptions(options) {
-  checkObject('options', options);
+  args.object(SPEC, 'options', options);
   for (const k of Object.keys(options)) {
-    if (!OPTION_NAMES.has(k)) fail('ERR_INVALID_SPEC', `options.${k} is not a Debouncer option (known: ${[...OPTION_NAMES].join(', ')})`);
+    if (!OPTION_NAMES.has(k)) fail(SPEC, `options.${k} is not a Debouncer option (known: ${[...OPTION_NAMES].join(', ')})`);
   }
-  const wait = checkMs('options.wait', options.wait === undefined ? 0 : options.wait);
-  const maxWait = checkMs('options.maxWait', options.maxWait, { optional: true });
-  let concurrency = options.concurrency === undefined ? Infinity : options.concurrency;
+  /** The core's options (bindings/src/debounce.rs `DebounceConfig`). */
+  const config = {
+    wait: args.number(SPEC, 'options.wait', options.wait === undefined ? 0 : options.wait),
+    maxWait: args.optional(args.number, SPEC, 'options.maxWait', options.maxWait),
+    attempts: 1,
+    delay: 0,
+    factor: 2,
+  };
+  const concurrency = options.concurrency === undefined ? Infinity : options.concurrency;
   if (concurrency !== Infinity && !(Number.isInteger(concurrency) && concurrency >= 1)) {
-    fail('ERR_INVALID_SPEC', `options.concurrency must be an integer >= 1 or Infinity, got ${describe(concurrency)}`);
+    args.reject(SPEC, 'options.concurrency', 'an integer >= 1 or Infinity', concurrency);
   }
-  let attempts = 1;
-  let delay = 0;
-  let factor = 2;
   if (options.retry !== undefined) {
-    const r = options.retry;
-    checkObject('options.retry', r);
+    const r = args.object(SPEC, 'options.retry', options.retry);
     for (const k of Object.keys(r)) {
-      if (!RETRY_NAMES.has(k)) fail('ERR_INVALID_SPEC', `options.retry.${k} is not a retry option (known: attempts, delay, factor)`);
-    }
-    if (r.attempts !== undefined) {
-      attempts = r.attempts;
-      if (!(Number.isInteger(attempts) && attempts >= 1 && attempts <= 1000)) {
-        fail('ERR_INVALID_SPEC', `options.retry.attempts must be an integer from 1 to 1000, got ${describe(attempts)}`);
-      }
-    }
-    if (r.delay !== undefined) delay = checkMs('options.retry.delay', r.delay);
-    if (r.factor !== undefined) {
-      factor = r.factor;
-      if (typeof factor !== 'number' || !Number.isFinite(factor) || factor < 1) {
-        fail('ERR_INVALID_SPEC', `options.retry.factor must be a finite number >= 1, got ${describe(factor)}`);
-      }
+      if (!RETRY_NAMES.has(k)) fail(SPEC, `options.retry.${k} is not a retry option (known: attempts, delay, factor)`);
+      if (r[k] !== undefined) config[k] = args.number(SPEC, `options.retry.${k}`, r[k]);
     }
   }
-  const run = checkFn('options.run', options.run);
-  const onError = checkFn('options.onError', options.onError, { optional: true });
+  const run = args.func(SPEC, 'options.run', options.run);
+  const onError = args.optional(args.func, SPEC, 'options.onError', options.onError);
   let timers;
   if (options.timers !== undefined) {
-    checkObject('options.timers', options.timers);
-    for (const k of ['now', 'setTimeout', 'clearTimeout']) checkFn(`options.timers.${k}`, options.timers[k], { optional: true });
-    timers = options.timers;
+    timers = args.object(SPEC, 'options.timers', options.timers);
+    for (const k of ['now', 'setTimeout', 'clearTimeout']) args.optional(args.func, SPEC, `options.timers.${k}`, timers[k]);
   }
-  return { wait, maxWait, concurrency, attempts, delay, factor, run, onError, timers };
+  return { config, concurrency, run, onError, timers };
 }
 
 function defaultOnError(key, err) {
@@ -137,558 +95,506 @@ function defaultOnError(key, err) {
 }
 
 /**
- * Builds this module's public API on top of one loaded binding.
- * @param {Record<string, any>} binding the wrapped binding (lib/loader.js)
+ * Per-key trailing debounce with one timer, retries and a clean shutdown.
+ * See docs/debounce.md for every semantic decision.
  */
-function create(binding) {
+class Debouncer {
+  #binding;
+  #core;
+  #wait;
+  #concurrency;
+  #run;
+  #onError;
+  #clockFn;
+  #coarse;
+  #setTimeout;
+  #clearTimeout;
+  #cachedNow;
+  #resetNow;
+  #ids;
+  #keys;
+  #payloads;
+  #free;
+  #buf;
+  #n;
+  #timer;
+  #armedAt;
+  #onTimer;
+  #running;
+  #pumping;
+  #doneIds;
+  #doneOk;
+  #doneErr;
+  #donePayloads;
+  #doneQueued;
+  #processDone;
+  #waiters;
+  #closed;
+  #closing;
+  #hooks;
+
   /**
-   * Per-key trailing debounce with one timer, retries and a clean shutdown.
-   * See docs/debounce.md for every semantic decision.
+   * @param {object} options
+   * @param {number} [options.wait=0] ms after the last schedule before the run
+   * @param {number} [options.maxWait] ms bound on the delay since the first schedule
+   *   (raised to `wait` when smaller, as lodash.debounce does)
+   * @param {number} [options.concurrency=Infinity] runs in progress at once (all keys)
+   * @param {{ attempts?: number, delay?: number, factor?: number }} [options.retry]
+   *   `attempts` in total (default 1 = no retry); retry n waits `delay * factor^(n-1)`
+   * @param {(key: any, payloads: any[]) => any} options.run the work; may return a promise
+   * @param {(key: any, err: unknown, payloads: any[]) => void} [options.onError] called when
+   *   the last attempt failed, with the payloads of that run (default: log to stderr)
+   * @param {{ now?: () => number, setTimeout?: Function, clearTimeout?: Function }} [options.timers]
+   *   injectable clock and timer (tests); default Date.now and the global timers
    */
-  class Debouncer {
-    /**
-     * @param {object} options
-     * @param {number} [options.wait=0] ms after the last schedule before the run
-     * @param {number} [options.maxWait] ms bound on the delay since the first schedule
-     *   (raised to `wait` when smaller, as lodash.debounce does)
-     * @param {number} [options.concurrency=Infinity] runs in progress at once (all keys)
-     * @param {{ attempts?: number, delay?: number, factor?: number }} [options.retry]
-     *   `attempts` in total (default 1 = no retry); retry n waits `delay * factor^(n-1)`
-     * @param {(key: any, payloads: any[]) => any} options.run the work; may return a promise
-     * @param {(key: any, err: unknown, payloads: any[]) => void} [options.onError] called when
-     *   the last attempt failed, with the payloads of that run (default: log to stderr)
-     * @param {{ now?: () => number, setTimeout?: Function, clearTimeout?: Function }} [options.timers]
-     *   injectable clock and timer (tests); default Date.now and the global timers
-     */
-    constructor(options) {
-      const o = parseOptions(options);
-      this._core = new binding.DebounceCore(o.wait, o.maxWait === undefined ? null : o.maxWait, o.attempts, o.delay, o.factor);
-      this._wait = o.wait;
-      this._concurrency = o.concurrency;
-      this._run = o.run;
-      this._onError = o.onError || defaultOnError;
-      const t = o.timers || {};
-      this._clockFn = t.now || Date.now;
-      this._coarse = !t.now; // cache the real clock per microtask checkpoint
-      this._setTimeout = t.setTimeout || setTimeout;
-      this._clearTimeout = t.clearTimeout || clearTimeout;
-      this._cachedNow = -1;
-      this._resetNow = () => { this._cachedNow = -1; };
-      this._ids = new Map(); // normalized key -> id
-      this._keys = []; // id -> the key as first scheduled (given to run)
-      this._payloads = []; // id -> payload array (only when payloads were given)
-      this._free = []; // released ids
-      this._buf = new Float64Array(BATCH * 2);
-      this._n = 0;
-      this._timer = null;
-      this._armedAt = Infinity;
-      this._onTimer = () => { this._timer = null; this._armedAt = Infinity; this._pump(); };
-      this._running = 0;
-      this._pumping = false;
-      // Runs that ended, handed to the core together (one crossing per microtask wave).
-      this._doneIds = [];
-      this._doneOk = [];
-      this._doneErr = [];
-      this._donePayloads = [];
-      this._doneQueued = false;
-      this._processDone = () => this._completeBatch();
-      this._waiters = new Map(); // id -> [{ left, resolve }]
-      this._closed = false;
-      this._closing = null;
-      this._hooks = null;
-    }
+  constructor(options) {
+    const o = parseOptions(options);
+    this.#binding = apiOf(new.target).__backend.binding;
+    this.#core = new this.#binding.DebounceCore(o.config);
+    this.#wait = o.config.wait;
+    this.#concurrency = o.concurrency;
+    this.#run = o.run;
+    this.#onError = o.onError || defaultOnError;
+    const t = o.timers || {};
+    this.#clockFn = t.now || Date.now;
+    this.#coarse = !t.now; // cache the real clock per microtask checkpoint
+    this.#setTimeout = t.setTimeout || setTimeout;
+    this.#clearTimeout = t.clearTimeout || clearTimeout;
+    this.#cachedNow = -1;
+    this.#resetNow = () => { this.#cachedNow = -1; };
+    this.#ids = new Map(); // normalized key -> id
+    this.#keys = []; // id -> the key as first scheduled (given to run)
+    this.#payloads = []; // id -> payload array (only when payloads were given)
+    this.#free = []; // released ids
+    this.#buf = new Float64Array(BATCH * 2);
+    this.#n = 0;
+    this.#timer = null;
+    this.#armedAt = Infinity;
+    this.#onTimer = () => { this.#timer = null; this.#armedAt = Infinity; this.#pump(); };
+    this.#running = 0;
+    this.#pumping = false;
+    // Runs that ended, handed to the core together (one crossing per microtask wave).
+    this.#doneIds = [];
+    this.#doneOk = [];
+    this.#doneErr = [];
+    this.#donePayloads = [];
+    this.#doneQueued = false;
+    this.#processDone = () => this.#completeBatch();
+    this.#waiters = new Map(); // id -> [{ left, resolve }]
+    this.#closed = false;
+    this.#closing = null;
+    this.#hooks = null;
+  }
 
-    _now() {
-      if (!this._coarse) return this._clockFn();
-      let now = this._cachedNow;
-      if (now < 0) {
-        now = this._cachedNow = this._clockFn();
-        queueMicrotask(this._resetNow);
-      }
-      return now;
+  #now() {
+    if (!this.#coarse) return this.#clockFn();
+    let now = this.#cachedNow;
+    if (now < 0) {
+      now = this.#cachedNow = this.#clockFn();
+      queueMicrotask(this.#resetNow);
     }
-
-    /**
-     * Schedules a run of `key` `wait` ms from now (trailing debounce); re-scheduling a
-     * pending key moves its run later, up to `maxWait` after its first schedule.
-     * @param {string|number|{ toHexString(): string }} key a string, finite number or ObjectId
-     * @param {any} [payload] collected into the `payloads` array of the next run (only when
-     *   passed: `schedule(key)` adds nothing)
-     */
-    schedule(key, payload) {
-      if (this._closed) fail('ERR_CLOSED', `Debouncer is closed: schedule(${describe(key)}) after close()`);
-      let id = this._ids.get(key);
-      if (id === undefined) id = this._intern(key);
-      if (arguments.length > 1) {
-        const p = this._payloads[id];
-        if (p === undefined) this._payloads[id] = [payload];
-        else p.push(payload);
-      }
-      let now = this._cachedNow; // the clock, read once per microtask checkpoint
-      if (now < 0) now = this._now();
-      const n = this._n;
-      const buf = this._buf;
-      buf[n] = id;
-      buf[n + 1] = now;
-      this._n = n + 2;
-      if (n + 2 === buf.length) this._drain();
-      // No new deadline can be earlier than now + wait: re-arm only if the timer is later.
-      if (now + this._wait < this._armedAt) this._arm(now + this._wait, now);
-    }
-
-    _intern(key) {
-      const norm = typeof key === 'string' ? key : normalizeKey(key);
-      let id;
-      // Strings and numbers were looked up as they are already; ObjectIds by hex string.
-      if (norm !== key) {
-        id = this._ids.get(norm);
-        if (id !== undefined) return id;
-      }
-      id = this._free.length > 0 ? this._free.pop() : this._keys.length;
-      this._ids.set(norm, id);
-      this._keys[id] = key;
-      return id;
-    }
-
-    _lookup(key) {
-      const id = this._ids.get(key);
-      return id !== undefined ? id : this._ids.get(normalizeKey(key));
-    }
-
-    _release(id) {
-      const key = this._keys[id];
-      this._ids.delete(typeof key === 'object' ? key.toString() : key);
-      this._keys[id] = undefined;
-      if (this._payloads[id] !== undefined) this._payloads[id] = undefined;
-      this._free.push(id);
-    }
-
-    /** Hands the buffered schedules to the core (one crossing). */
-    _drain() {
-      const n = this._n;
-      if (n === 0) return;
-      this._n = 0;
-      this._core.scheduleBatch(n === this._buf.length ? this._buf : this._buf.subarray(0, n));
-    }
-
-    _arm(at, now) {
-      if (this._timer !== null) this._clearTimeout(this._timer);
-      const ms = Math.min(Math.max(0, Math.ceil(at - now)), MAX_TIMEOUT);
-      const timer = this._setTimeout(this._onTimer, ms);
-      if (timer && typeof timer.unref === 'function') timer.unref();
-      this._timer = timer;
-      this._armedAt = at;
-    }
-
-    _disarm() {
-      if (this._timer !== null) this._clearTimeout(this._timer);
-      this._timer = null;
-      this._armedAt = Infinity;
-    }
-
-    /** Starts every due run a free slot allows, then re-arms the one timer. */
-    _pump() {
-      if (this._pumping) return;
-      this._pumping = true;
-      try {
-        this._drain();
-        const now = this._now();
-        while (this._running < this._concurrency) {
-          const want = Math.min(this._concurrency - this._running, 65536);
-          const ids = this._core.takeDue(now, want);
-          for (let i = 0; i < ids.length; i++) this._start(ids[i]);
-          if (ids.length < want) break;
-        }
-        if (this._running >= this._concurrency) {
-          // Full: the end of a run pumps again; a timer now could only spin.
-          this._disarm();
-        } else {
-          const next = this._core.nextDeadline();
-          if (next == null) this._disarm();
-          else if (next < this._armedAt) this._arm(next, now);
-        }
-      } finally {
-        this._pumping = false;
-      }
-    }
-
-    _start(id) {
-      const key = this._keys[id];
-      const payloads = this._payloads[id] || [];
-      if (this._payloads[id] !== undefined) this._payloads[id] = undefined;
-      this._running++;
-      try {
-        const result = this._run(key, payloads);
-        if (result !== null && (typeof result === 'object' || typeof result === 'function')
-          && typeof result.then === 'function') {
-          result.then(
-            () => this._finish(id, key, payloads, true, undefined),
-            (e) => this._finish(id, key, payloads, false, e),
-          );
-          return;
-        }
-      } catch (e) {
-        this._finish(id, key, payloads, false, e);
-        return;
-      }
-      // A synchronous run: no promise needed; its end is reported with the others.
-      this._finish(id, key, payloads, true, undefined);
-    }
-
-    _finish(id, key, payloads, ok, error) {
-      this._doneIds.push(id);
-      this._doneOk.push(ok);
-      this._doneErr.push(error);
-      this._donePayloads.push(payloads);
-      if (!this._doneQueued) {
-        this._doneQueued = true;
-        queueMicrotask(this._processDone);
-      }
-    }
-
-    /** Reports every run that ended since the last call to the core in one crossing. */
-    _completeBatch() {
-      this._doneQueued = false;
-      const ids = this._doneIds;
-      const oks = this._doneOk;
-      const errs = this._doneErr;
-      const pls = this._donePayloads;
-      const n = ids.length;
-      if (n === 0) return;
-      this._doneIds = [];
-      this._doneOk = [];
-      this._doneErr = [];
-      this._donePayloads = [];
-      this._drain(); // the core must see schedules made during the runs
-      const pairs = new Float64Array(n * 2);
-      for (let i = 0; i < n; i++) {
-        pairs[2 * i] = ids[i];
-        pairs[2 * i + 1] = oks[i] ? 1 : 0;
-      }
-      const codes = this._core.doneBatch(pairs, this._now());
-      this._running -= n;
-      for (let i = 0; i < n; i++) {
-        const id = ids[i];
-        const code = codes[i];
-        if (code === RETRY) {
-          // The retry carries the failed run's payloads, then any scheduled since.
-          const later = this._payloads[id];
-          this._payloads[id] = later === undefined ? pls[i] : pls[i].concat(later);
-        } else if (code === GAVE_UP || code === GAVE_UP_AGAIN) {
-          const key = this._keys[id];
-          try {
-            this._onError(key, errs[i], pls[i]);
-          } catch (e) {
-            defaultOnError(key, e);
-          }
-        }
-        if (this._waiters.size !== 0) this._notify(id, oks[i], errs[i]);
-        if (code === IDLE || code === GAVE_UP) this._release(id);
-      }
-      this._pump();
-    }
-
-    _notify(id, ok, error) {
-      const ws = this._waiters.get(id);
-      if (ws === undefined) return;
-      const keep = [];
-      for (const w of ws) {
-        if (--w.left <= 0) w.resolve({ ok, error });
-        else keep.push(w);
-      }
-      if (keep.length) this._waiters.set(id, keep);
-      else this._waiters.delete(id);
-    }
-
-    _waitFor(id, left) {
-      return new Promise((resolve) => {
-        const ws = this._waiters.get(id);
-        if (ws === undefined) this._waiters.set(id, [{ left, resolve }]);
-        else ws.push({ left, resolve });
-      });
-    }
-
-    /** Forces the owed run of `id` and resolves after it ends, with `{ ok, error }`. */
-    _flushId(id, now) {
-      const r = this._core.force(id, now);
-      if (r === F_NOTHING) return null;
-      return this._waitFor(id, r === F_AFTER_RUN ? 2 : 1);
-    }
-
-    /** flush(key) with the outcome (for the facade): `{ ok, error }`, or null if idle. */
-    async _flushKey(key) {
-      const id = this._lookup(key);
-      if (id === undefined) return null;
-      this._drain();
-      const p = this._flushId(id, this._now());
-      if (p === null) return null;
-      this._pump();
-      return p;
-    }
-
-    /**
-     * Runs now what is owed: for `key` (its run starts now, or right after the run in
-     * progress) or, without a key, for every key (runs in progress are awaited too).
-     * Concurrency still applies. Resolves after those runs end; never rejects (a failure
-     * follows the retry policy and onError).
-     * @param {any} [key]
-     * @returns {Promise<void>}
-     */
-    async flush(key) {
-      if (key !== undefined) {
-        await this._flushKey(key);
-        return;
-      }
-      this._drain();
-      const now = this._now();
-      const waits = [];
-      for (const id of this._ids.values()) {
-        const p = this._flushId(id, now);
-        if (p !== null) waits.push(p);
-      }
-      this._pump();
-      await Promise.all(waits);
-    }
-
-    /**
-     * Drops the owed run of `key` and its payloads (a run in progress is not interrupted).
-     * @param {any} key
-     * @returns {boolean} whether a run was owed
-     */
-    cancel(key) {
-      const id = this._lookup(key);
-      if (id === undefined) return false;
-      this._drain();
-      const cancelled = this._core.cancel(id);
-      if (!cancelled) return false;
-      if (this._payloads[id] !== undefined) this._payloads[id] = undefined;
-      const running = this._core.state(id) === ST_RUNNING;
-      const ws = this._waiters.get(id);
-      if (ws !== undefined) {
-        for (const w of ws) if (!running) w.resolve({ ok: true, error: undefined }); else w.left = 1;
-        if (!running) this._waiters.delete(id);
-      }
-      if (!running) this._release(id);
-      return true; // a later deadline at most: the one timer may fire early and re-arm
-
-    }
-
-    /**
-     * Whether a run of `key` is owed and has not started yet.
-     * @param {any} key
-     */
-    has(key) {
-      const id = this._lookup(key);
-      if (id === undefined) return false;
-      this._drain();
-      return this._core.has(id);
-    }
-
-    /** Keys owing a run that has not started. */
-    get pending() {
-      this._drain();
-      return this._core.stats()[6];
-    }
-
-    /**
-     * Counters since construction.
-     * `failed` counts runs whose last attempt failed (retries exhausted: a key that fails all
-     * of its attempts counts once, as BullMQ's failed jobs); `failedAttempts` every failed
-     * attempt, retried or not; `runs` every attempt started.
-     * @returns {{ scheduled: number, coalesced: number, runs: number, succeeded: number,
-     *   failed: number, failedAttempts: number, retries: number, pending: number }}
-     */
-    stats() {
-      this._drain();
-      const s = this._core.stats();
-      return { scheduled: s[0], coalesced: s[1], runs: s[2], succeeded: s[3], failed: s[4], failedAttempts: s[8], retries: s[5], pending: s[6] };
-    }
-
-    /** Whether `close()` was called. */
-    get closed() {
-      return this._closed;
-    }
-
-    /**
-     * Stops accepting schedules (`schedule` then throws ERR_CLOSED). With `flush: true`
-     * (the default) every owed run — retries included, without their backoff delay — is
-     * run before the promise resolves; with `flush: false` owed runs are dropped and only
-     * the runs in progress are awaited.
-     * @param {{ flush?: boolean }} [options]
-     * @returns {Promise<void>}
-     */
-    close({ flush = true } = {}) {
-      this._closed = true;
-      if (this._closing === null) this._closing = this._close(flush);
-      return this._closing;
-    }
-
-    async _close(flush) {
-      if (!flush) {
-        this._drain();
-        const idle = this._core.cancelAll();
-        for (let i = 0; i < idle.length; i++) this._release(idle[i]);
-        for (const id of this._ids.values()) if (this._payloads[id] !== undefined) this._payloads[id] = undefined;
-        for (const ws of this._waiters.values()) for (const w of ws) w.left = 1; // only the run in progress
-        for (const [id, ws] of this._waiters) {
-          if (this._keys[id] === undefined) {
-            for (const w of ws) w.resolve({ ok: true, error: undefined });
-            this._waiters.delete(id);
-          }
-        }
-      }
-      for (;;) {
-        this._drain();
-        const s = this._core.stats();
-        if (s[6] === 0 && s[7] === 0) break;
-        await this.flush();
-      }
-      this._disarm();
-      this._uninstallHooks();
-    }
-
-    /**
-     * Opt-in process shutdown: on SIGTERM / SIGINT, `close({ flush: true })`, then re-raise
-     * the signal so the process exits as it would have (unless another listener for it
-     * remains, which then owns the exit); on `beforeExit`, flush what is owed (the one timer
-     * is unref'd, so without this a process that runs out of work would drop it).
-     * @param {{ signals?: string[], beforeExit?: boolean }} [options]
-     * @returns {() => void} uninstalls the hooks
-     */
-    installShutdownHooks({ signals = ['SIGTERM', 'SIGINT'], beforeExit = true } = {}) {
-      this._uninstallHooks();
-      const handlers = [];
-      for (const signal of signals) {
-        const onSignal = () => {
-          this.close({ flush: true })
-            .catch((e) => defaultOnError('(close)', e))
-            .then(() => {
-              this._uninstallHooks();
-              if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-            });
-        };
-        process.on(signal, onSignal);
-        handlers.push([signal, onSignal]);
-      }
-      if (beforeExit) {
-        const onBeforeExit = () => {
-          this._drain();
-          const s = this._core.stats();
-          if (s[6] > 0 || s[7] > 0) this.flush();
-        };
-        process.on('beforeExit', onBeforeExit);
-        handlers.push(['beforeExit', onBeforeExit]);
-      }
-      this._hooks = handlers;
-      return () => this._uninstallHooks();
-    }
-
-    _uninstallHooks() {
-      if (this._hooks === null) return;
-      for (const [event, fn] of this._hooks) process.removeListener(event, fn);
-      this._hooks = null;
-    }
+    return now;
   }
 
   /**
-   * The seed's `DebouncedUpdateManager` (server/utils/debouncedUpdates.js) on a Debouncer:
-   * same method names and argument order, one timer instead of one per vagon, no overlap
-   * of two updates of one vagon, and failures reported instead of leaving the key stuck.
+   * Schedules a run of `key` `wait` ms from now (trailing debounce); re-scheduling a
+   * pending key moves its run later, up to `maxWait` after its first schedule.
+   * @param {string|number|{ toHexString(): string }} key a string, finite number or ObjectId
+   * @param {any} [payload] collected into the `payloads` array of the next run (only when
+   *   passed: `schedule(key)` adds nothing)
    */
-  class DebouncedUpdateManager {
-    /**
-     * @param {object} [options]
-     * @param {number} [options.delay=5000] the debounce delay (the seed's `debounceDelay`)
-     * @param {(vagonId: any) => any} [options.execute] the update (the seed's
-     *   `executeVagonTotalsUpdate` body: recalculate totals, invalidate the cache)
-     * @param {(key: any, err: unknown) => void} [options.onError] default: log to stderr
-     * @param {number} [options.maxWait] @param {number} [options.concurrency]
-     * @param {{ attempts?: number, delay?: number, factor?: number }} [options.retry]
-     * @param {object} [options.timers]
-     */
-    constructor(options = {}) {
-      checkObject('options', options);
-      const { delay = 5000, execute, onError, ...rest } = options;
-      checkMs('options.delay', delay);
-      checkFn('options.execute', execute, { optional: true });
-      this.debounceDelay = delay;
-      this._execute = execute;
-      this._debouncer = new Debouncer({
-        ...rest,
-        wait: delay,
-        run: (key) => this.executeVagonTotalsUpdate(key),
-        onError: onError === undefined
-          ? (key, err) => console.error(`Debounced vagon totals update failed: ${err && err.message}`)
-          : checkFn('options.onError', onError),
-      });
+  schedule(key, payload) {
+    if (this.#closed) fail('ERR_CLOSED', `Debouncer is closed: schedule(${describe(key)}) after close()`);
+    let id = this.#ids.get(key);
+    if (id === undefined) id = this.#intern(key);
+    if (arguments.length > 1) {
+      const p = this.#payloads[id];
+      if (p === undefined) this.#payloads[id] = [payload];
+      else p.push(payload);
     }
+    let now = this.#cachedNow; // the clock, read once per microtask checkpoint
+    if (now < 0) now = this.#now();
+    const n = this.#n;
+    const buf = this.#buf;
+    buf[n] = id;
+    buf[n + 1] = now;
+    this.#n = n + 2;
+    if (n + 2 === buf.length) this.#drain();
+    // No new deadline can be earlier than now + wait: re-arm only if the timer is later.
+    if (now + this.#wait < this.#armedAt) this.#arm(now + this.#wait, now);
+  }
 
-    /**
-     * Schedules a debounced totals update of `vagonId` (string or ObjectId).
-     * @param {any} vagonId
-     */
-    scheduleVagonTotalsUpdate(vagonId) {
-      this._debouncer.schedule(vagonId);
+  #intern(key) {
+    const norm = typeof key === 'string' ? key : normalizeKey(key);
+    let id;
+    // Strings and numbers were looked up as they are already; ObjectIds by hex string.
+    if (norm !== key) {
+      id = this.#ids.get(norm);
+      if (id !== undefined) return id;
     }
+    id = this.#free.length > 0 ? this.#free.pop() : this.#keys.length;
+    this.#ids.set(norm, id);
+    this.#keys[id] = key;
+    return id;
+  }
 
-    /**
-     * Schedules a debounced `execute(key)` for any key.
-     * @param {any} key
-     */
-    schedule(key) {
-      this._debouncer.schedule(key);
-    }
+  #lookup(key) {
+    const id = this.#ids.get(key);
+    return id !== undefined ? id : this.#ids.get(normalizeKey(key));
+  }
 
-    /**
-     * Runs the update (override it, spy on it, or pass `execute`).
-     * @param {any} vagonId
-     */
-    async executeVagonTotalsUpdate(vagonId) {
-      if (this._execute === undefined) {
-        throw new HotpathError('ERR_INVALID_SPEC', 'options.execute is not set: pass execute or override executeVagonTotalsUpdate');
+  #release(id) {
+    const key = this.#keys[id];
+    this.#ids.delete(typeof key === 'object' ? key.toString() : key);
+    this.#keys[id] = undefined;
+    if (this.#payloads[id] !== undefined) this.#payloads[id] = undefined;
+    this.#free.push(id);
+  }
+
+  /** Hands the buffered schedules to the core (one crossing). */
+  #drain() {
+    const n = this.#n;
+    if (n === 0) return;
+    this.#n = 0;
+    this.#core.scheduleBatch(n === this.#buf.length ? this.#buf : this.#buf.subarray(0, n));
+  }
+
+  #arm(at, now) {
+    if (this.#timer !== null) this.#clearTimeout(this.#timer);
+    const ms = Math.min(Math.max(0, Math.ceil(at - now)), MAX_TIMEOUT);
+    const timer = this.#setTimeout(this.#onTimer, ms);
+    if (timer && typeof timer.unref === 'function') timer.unref();
+    this.#timer = timer;
+    this.#armedAt = at;
+  }
+
+  #disarm() {
+    if (this.#timer !== null) this.#clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#armedAt = Infinity;
+  }
+
+  /** Starts every due run a free slot allows, then re-arms the one timer. */
+  #pump() {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      this.#drain();
+      const now = this.#now();
+      while (this.#running < this.#concurrency) {
+        const want = Math.min(this.#concurrency - this.#running, 65536);
+        const ids = this.#core.takeDue(now, want);
+        for (let i = 0; i < ids.length; i++) this.#start(ids[i]);
+        if (ids.length < want) break;
       }
-      return this._execute(vagonId);
-    }
-
-    /**
-     * Updates now, replacing the pending debounced update (if a run is in progress, right
-     * after it). Rejects with the update's error, as the seed did.
-     * @param {any} vagonId
-     * @returns {Promise<void>}
-     */
-    async forceVagonTotalsUpdate(vagonId) {
-      this._debouncer.schedule(vagonId);
-      const r = await this._debouncer._flushKey(vagonId);
-      if (r && !r.ok) throw r.error;
-    }
-
-    /** Whether an update of `key` is waiting. @param {any} key */
-    has(key) {
-      return this._debouncer.has(key);
-    }
-
-    /** Updates waiting. */
-    get pending() {
-      return this._debouncer.pending;
-    }
-
-    /** Runs every waiting update now. */
-    flush() {
-      return this._debouncer.flush();
-    }
-
-    /** Flushes and stops accepting updates. @param {{ flush?: boolean }} [options] */
-    close(options) {
-      return this._debouncer.close(options);
-    }
-
-    /** The underlying Debouncer's counters. */
-    stats() {
-      return this._debouncer.stats();
+      if (this.#running >= this.#concurrency) {
+        // Full: the end of a run pumps again; a timer now could only spin.
+        this.#disarm();
+      } else {
+        const next = this.#core.nextDeadline(); // Infinity when nothing is owed
+        if (next === Infinity) this.#disarm();
+        else if (next < this.#armedAt) this.#arm(next, now);
+      }
+    } finally {
+      this.#pumping = false;
     }
   }
 
-  return { Debouncer, DebouncedUpdateManager };
+  #start(id) {
+    const key = this.#keys[id];
+    const payloads = this.#payloads[id] || [];
+    if (this.#payloads[id] !== undefined) this.#payloads[id] = undefined;
+    this.#running++;
+    try {
+      const result = this.#run(key, payloads);
+      if (result !== null && (typeof result === 'object' || typeof result === 'function')
+        && typeof result.then === 'function') {
+        result.then(
+          () => this.#finish(id, key, payloads, true, undefined),
+          (e) => this.#finish(id, key, payloads, false, e),
+        );
+        return;
+      }
+    } catch (e) {
+      this.#finish(id, key, payloads, false, e);
+      return;
+    }
+    // A synchronous run: no promise needed; its end is reported with the others.
+    this.#finish(id, key, payloads, true, undefined);
+  }
+
+  #finish(id, key, payloads, ok, error) {
+    this.#doneIds.push(id);
+    this.#doneOk.push(ok);
+    this.#doneErr.push(error);
+    this.#donePayloads.push(payloads);
+    if (!this.#doneQueued) {
+      this.#doneQueued = true;
+      queueMicrotask(this.#processDone);
+    }
+  }
+
+  /** Reports every run that ended since the last call to the core in one crossing. */
+  #completeBatch() {
+    this.#doneQueued = false;
+    const ids = this.#doneIds;
+    const oks = this.#doneOk;
+    const errs = this.#doneErr;
+    const pls = this.#donePayloads;
+    const n = ids.length;
+    if (n === 0) return;
+    this.#doneIds = [];
+    this.#doneOk = [];
+    this.#doneErr = [];
+    this.#donePayloads = [];
+    this.#drain(); // the core must see schedules made during the runs
+    const pairs = new Float64Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      pairs[2 * i] = ids[i];
+      pairs[2 * i + 1] = oks[i] ? 1 : 0;
+    }
+    const codes = this.#core.doneBatch(pairs, this.#now());
+    const Outcome = this.#binding.RunOutcome;
+    this.#running -= n;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      const code = codes[i];
+      if (code === Outcome.Retry) {
+        // The retry carries the failed run's payloads, then any scheduled since.
+        const later = this.#payloads[id];
+        this.#payloads[id] = later === undefined ? pls[i] : pls[i].concat(later);
+      } else if (code === Outcome.GaveUp || code === Outcome.GaveUpAgain) {
+        const key = this.#keys[id];
+        try {
+          this.#onError(key, errs[i], pls[i]);
+        } catch (e) {
+          defaultOnError(key, e);
+        }
+      }
+      if (this.#waiters.size !== 0) this.#notify(id, oks[i], errs[i]);
+      if (code === Outcome.Idle || code === Outcome.GaveUp) this.#release(id);
+    }
+    this.#pump();
+  }
+
+  #notify(id, ok, error) {
+    const ws = this.#waiters.get(id);
+    if (ws === undefined) return;
+    const keep = [];
+    for (const w of ws) {
+      if (--w.left <= 0) w.resolve({ ok, error });
+      else keep.push(w);
+    }
+    if (keep.length) this.#waiters.set(id, keep);
+    else this.#waiters.delete(id);
+  }
+
+  #waitFor(id, left) {
+    return new Promise((resolve) => {
+      const ws = this.#waiters.get(id);
+      if (ws === undefined) this.#waiters.set(id, [{ left, resolve }]);
+      else ws.push({ left, resolve });
+    });
+  }
+
+  /** Forces the owed run of `id` and resolves after it ends, with `{ ok, error }`. */
+  #flushId(id, now) {
+    const r = this.#core.force(id, now);
+    const { ForceResult } = this.#binding;
+    if (r === ForceResult.Nothing) return null;
+    return this.#waitFor(id, r === ForceResult.AfterRun ? 2 : 1);
+  }
+
+  /** flush(key) with the outcome: `{ ok, error }`, or null if idle. */
+  async #flushKey(key) {
+    const id = this.#lookup(key);
+    if (id === undefined) return null;
+    this.#drain();
+    const p = this.#flushId(id, this.#now());
+    if (p === null) return null;
+    this.#pump();
+    return p;
+  }
+
+  /**
+   * Runs now what is owed: for `key` (its run starts now, or right after the run in
+   * progress) or, without a key, for every key (runs in progress are awaited too).
+   * Concurrency still applies. Resolves after those runs end; never rejects (a failure
+   * follows the retry policy and onError).
+   * @param {any} [key]
+   * @returns {Promise<void>}
+   */
+  async flush(key) {
+    if (key !== undefined) {
+      await this.#flushKey(key);
+      return;
+    }
+    this.#drain();
+    const now = this.#now();
+    const waits = [];
+    for (const id of this.#ids.values()) {
+      const p = this.#flushId(id, now);
+      if (p !== null) waits.push(p);
+    }
+    this.#pump();
+    await Promise.all(waits);
+  }
+
+  /**
+   * Drops the owed run of `key` and its payloads (a run in progress is not interrupted).
+   * @param {any} key
+   * @returns {boolean} whether a run was owed
+   */
+  cancel(key) {
+    const id = this.#lookup(key);
+    if (id === undefined) return false;
+    this.#drain();
+    const cancelled = this.#core.cancel(id);
+    if (!cancelled) return false;
+    if (this.#payloads[id] !== undefined) this.#payloads[id] = undefined;
+    const running = this.#core.state(id) === this.#binding.KeyState.Running;
+    const ws = this.#waiters.get(id);
+    if (ws !== undefined) {
+      for (const w of ws) if (!running) w.resolve({ ok: true, error: undefined }); else w.left = 1;
+      if (!running) this.#waiters.delete(id);
+    }
+    if (!running) this.#release(id);
+    return true; // a later deadline at most: the one timer may fire early and re-arm
+
+  }
+
+  /**
+   * Whether a run of `key` is owed and has not started yet.
+   * @param {any} key
+   */
+  has(key) {
+    const id = this.#lookup(key);
+    if (id === undefined) return false;
+    this.#drain();
+    return this.#core.has(id);
+  }
+
+  /** Keys owing a run that has not started. */
+  get pending() {
+    this.#drain();
+    return this.#core.stats().pending;
+  }
+
+  /**
+   * Counters since construction.
+   * `failed` counts runs whose last attempt failed (retries exhausted: a key that fails all
+   * of its attempts counts once, as BullMQ's failed jobs); `failedAttempts` every failed
+   * attempt, retried or not; `runs` every attempt started.
+   * @returns {{ scheduled: number, coalesced: number, runs: number, succeeded: number,
+   *   failed: number, failedAttempts: number, retries: number, pending: number }}
+   */
+  stats() {
+    this.#drain();
+    const { running, ...counters } = this.#core.stats(); // eslint-disable-line no-unused-vars
+    return counters;
+  }
+
+  /** Whether `close()` was called. */
+  get closed() {
+    return this.#closed;
+  }
+
+  /**
+   * Stops accepting schedules (`schedule` then throws ERR_CLOSED). With `flush: true`
+   * (the default) every owed run — retries included, without their backoff delay — is
+   * run before the promise resolves; with `flush: false` owed runs are dropped and only
+   * the runs in progress are awaited.
+   * @param {{ flush?: boolean }} [options]
+   * @returns {Promise<void>}
+   */
+  close({ flush = true } = {}) {
+    this.#closed = true;
+    if (this.#closing === null) this.#closing = this.#close(flush);
+    return this.#closing;
+  }
+
+  async #close(flush) {
+    if (!flush) {
+      this.#drain();
+      const idle = this.#core.cancelAll();
+      for (let i = 0; i < idle.length; i++) this.#release(idle[i]);
+      for (const id of this.#ids.values()) if (this.#payloads[id] !== undefined) this.#payloads[id] = undefined;
+      for (const ws of this.#waiters.values()) for (const w of ws) w.left = 1; // only the run in progress
+      for (const [id, ws] of this.#waiters) {
+        if (this.#keys[id] === undefined) {
+          for (const w of ws) w.resolve({ ok: true, error: undefined });
+          this.#waiters.delete(id);
+        }
+      }
+    }
+    for (;;) {
+      this.#drain();
+      const s = this.#core.stats();
+      if (s.pending === 0 && s.running === 0) break;
+      await this.flush();
+    }
+    this.#disarm();
+    this.#uninstallHooks();
+  }
+
+  /**
+   * Opt-in process shutdown: on SIGTERM / SIGINT, `close({ flush: true })`, then re-raise
+   * the signal so the process exits as it would have (unless another listener for it
+   * remains, which then owns the exit); on `beforeExit`, flush what is owed (the one timer
+   * is unref'd, so without this a process that runs out of work would drop it).
+   * @param {{ signals?: string[], beforeExit?: boolean }} [options]
+   * @returns {() => void} uninstalls the hooks
+   */
+  installShutdownHooks({ signals = ['SIGTERM', 'SIGINT'], beforeExit = true } = {}) {
+    this.#uninstallHooks();
+    const handlers = [];
+    for (const signal of signals) {
+      const onSignal = () => {
+        this.close({ flush: true })
+          .catch((e) => defaultOnError('(close)', e))
+          .then(() => {
+            this.#uninstallHooks();
+            if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+          });
+      };
+      process.on(signal, onSignal);
+      handlers.push([signal, onSignal]);
+    }
+    if (beforeExit) {
+      const onBeforeExit = () => {
+        this.#drain();
+        const s = this.#core.stats();
+        if (s.pending > 0 || s.running > 0) this.flush();
+      };
+      process.on('beforeExit', onBeforeExit);
+      handlers.push(['beforeExit', onBeforeExit]);
+    }
+    this.#hooks = handlers;
+    return () => this.#uninstallHooks();
+  }
+
+  #uninstallHooks() {
+    if (this.#hooks === null) return;
+    for (const [event, fn] of this.#hooks) process.removeListener(event, fn);
+    this.#hooks = null;
+  }
+
+  /**
+   * The private state (lib/internal.js): `flushKey(key)` (flush with the run's outcome
+   * `{ ok, error }`, or null when nothing was owed: the DebouncedUpdateManager facade rejects
+   * with it), `core` (the backend's DebounceCore), `ids`, `keys`, `payloads`, `waiters`.
+   * @param {Debouncer} d
+   */
+  static [INTERNALS](d) {
+    return {
+      flushKey: (key) => d.#flushKey(key),
+      get core() { return d.#core; },
+      get ids() { return d.#ids; },
+      get keys() { return d.#keys; },
+      get payloads() { return d.#payloads; },
+      get waiters() { return d.#waiters; },
+    };
+  }
 }
 
-module.exports = { create, normalizeKey };
+module.exports = { Debouncer, normalizeKey };

@@ -2,7 +2,7 @@
 /**
  * HotpathError and the one place where errors coming out of either binding become one.
  *
- * Both bindings throw a plain `Error` whose `code` is a stable `ERR_*` string (the core's
+ * Both backends throw a plain `Error` whose `code` is a stable `ERR_*` string (the core's
  * error enum, mapped once per binding). A wasm trap (a Rust panic on wasm32) arrives as a
  * `WebAssembly.RuntimeError`; it becomes `ERR_INTERNAL` with the panic message, after
  * {@link trapRecovery} has undone what the trapped call left behind in the instance.
@@ -68,7 +68,7 @@ function fail(code, message) {
  * until, after ~8 000 panics, every call failed), and wasm-bindgen's borrow of the object
  * whose method was running is never released (later `&mut self` calls and `free()` then
  * fail with "recursive use of an object"). The wasm binding exports `__stack_pointer`
- * (bindings/wasm/build.rs) and hands over the instance's exports (`__wasmExports`).
+ * (bindings/build.rs) and hands over the instance's exports (`__wasmExports`).
  * Calls into the binding are never nested (no export calls back into JS code that calls
  * hotpath), so when an exception reaches this wrapper no wasm frame is live: the pointer
  * goes back to its value at load time and any borrow still held on `target` is stale.

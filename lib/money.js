@@ -1,25 +1,26 @@
 'use strict';
 /**
- * The JS half of the `money` hot path: argument checks, amount encoding and the one crossing
- * per operation. The arithmetic is in the Rust core (`src/money/`).
+ * The JS half of the `money` hot path: the `money` functions — argument checks, amount
+ * encoding and the one crossing per operation. The arithmetic is in the Rust core
+ * (`src/money/`); exchange rates are in lib/rates.js, the seed facades in lib/compat/.
  *
  * Crossing design: every bulk operation is ONE call. Numbers travel as a Float64Array (the
  * Node binding borrows it zero-copy; wasm-bindgen copies it once into wasm memory); other
  * amounts (strings, bigint, Decimal128) as one '\n'-joined string or one byte array. `balance`
  * of JS objects reads the three fields here into typed columns (currency index, category
- * index, amount) and makes one call; raw BSON goes over as one buffer.
+ * index, amount) and makes one call with them (`BalanceColumns`); raw BSON goes over as one
+ * buffer.
  */
+const { describe } = require('./args');
 const { fail } = require('./errors');
 
-/** Rounding mode names → the core's codes. */
-const ROUNDING = Object.freeze({ 'half-even': 0, 'half-up': 1, down: 2, up: 3, floor: 4, ceil: 5 });
-const OP = { add: 0, sub: 1, mul: 2, div: 3, round: 4, compare: 5, exact: 6 };
+/** Rounding mode names → the names of the binding's `Rounding` enum. */
+const ROUNDING = Object.freeze({ 'half-even': 'HalfEven', 'half-up': 'HalfUp', down: 'Down', up: 'Up', floor: 'Floor', ceil: 'Ceil' });
 const MAX_SCALE = 36;
 /** The decimal strings the core parses: plain or scientific, no spaces, no NaN/Infinity. */
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const EMPTY_U8 = new Uint8Array(0);
 const EMPTY_U32 = new Uint32Array(0);
-const EMPTY_F64 = new Float64Array(0);
 
 /** The original design's type mapping (server/utils/cachedBalanceCalculator.js). */
 const DEFAULT_TYPES = Object.freeze({
@@ -30,14 +31,6 @@ const DEFAULT_TYPES = Object.freeze({
 
 /** The original design's fallback rates (server/utils/exchangeRateCache.js). */
 const DEFAULT_FALLBACK = Object.freeze({ 'RUB:USD': 0.011, 'USD:RUB': 90.0 });
-
-function describe(v) {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'number' || v === null || v === undefined || typeof v === 'boolean') return String(v);
-  if (typeof v === 'function') return 'a function';
-  return v && v.constructor && v.constructor.name ? `a ${v.constructor.name}` : typeof v;
-}
 
 function isDecimal128(v) {
   return v !== null && typeof v === 'object' && v._bsontype === 'Decimal128';
@@ -61,10 +54,12 @@ function nonCanonical(b) {
 }
 
 /**
- * Builds this module's public API on top of one loaded binding.
+ * The `money` namespace on one loaded binding (lib/api.js makes one per backend).
  * @param {Record<string, any>} binding the wrapped binding (lib/loader.js)
  */
 function create(binding) {
+  const { MoneyOp: Op, Rounding } = binding;
+  const roundings = new Map(Object.entries(ROUNDING).map(([name, member]) => [name, Rounding[member]]));
   const minorUnits = new Map();
   let scratch = new Float64Array(4096);
 
@@ -84,9 +79,9 @@ function create(binding) {
   }
 
   function roundingCode(r, what = 'rounding') {
-    if (r === undefined) return 0;
-    const c = ROUNDING[r];
-    if (c === undefined || typeof r !== 'string') {
+    if (r === undefined) return Rounding.HalfEven;
+    const c = roundings.get(r);
+    if (c === undefined) {
       fail('ERR_INVALID_AMOUNT', `${what} must be one of ${Object.keys(ROUNDING).map((k) => `'${k}'`).join(', ')}, got ${describe(r)}`);
     }
     return c;
@@ -104,8 +99,8 @@ function create(binding) {
    * over `currency`; neither means exact (−1).
    */
   function readOptions(options, defaultScale = -1) {
-    if (options === undefined || options === null) return { scale: defaultScale, rounding: 0, string: false, currency: undefined };
-    if (typeof options === 'string') return { scale: minorUnit(options), rounding: 0, string: false, currency: options };
+    if (options === undefined || options === null) return { scale: defaultScale, rounding: Rounding.HalfEven, string: false, currency: undefined };
+    if (typeof options === 'string') return { scale: minorUnit(options), rounding: Rounding.HalfEven, string: false, currency: options };
     if (typeof options !== 'object') fail('ERR_INVALID_AMOUNT', `options must be an object, got ${describe(options)}`);
     const { currency, scale, rounding, output } = options;
     let s = defaultScale;
@@ -151,7 +146,7 @@ function create(binding) {
 
   /** A number result of an operation on numbers: no string crosses either way. */
   function scalarNumber(op, a, b, o, opName) {
-    const unary = op === OP.round || op === OP.exact;
+    const unary = op === Op.Round || op === Op.Exact;
     if (typeof a === 'number' && (unary || typeof b === 'number')) {
       checkNumber(a, `${opName}: a`);
       if (!unary) checkNumber(b, `${opName}: b`);
@@ -163,7 +158,7 @@ function create(binding) {
   function scalar(op, a, b, o, opName) {
     let an = 0; let at; let bn = 0; let bt;
     if (typeof a === 'number') { checkNumber(a, `${opName}: a`); an = a; } else at = amountText(a, `${opName}: a`, o.currency);
-    if (op <= OP.div || op === OP.compare) {
+    if (op !== Op.Round && op !== Op.Exact) {
       if (typeof b === 'number') { checkNumber(b, `${opName}: b`); bn = b; } else bt = amountText(b, `${opName}: b`, o.currency);
     }
     return binding.moneyOp(op, an, at, bn, bt, o.scale, o.rounding);
@@ -212,17 +207,17 @@ function create(binding) {
    */
   function add(a, b, options) {
     const o = readOptions(options);
-    return o.string ? scalar(OP.add, a, b, o, 'add') : scalarNumber(OP.add, a, b, o, 'add');
+    return o.string ? scalar(Op.Add, a, b, o, 'add') : scalarNumber(Op.Add, a, b, o, 'add');
   }
   /** `a − b` (see {@link add}). */
   function sub(a, b, options) {
     const o = readOptions(options);
-    return o.string ? scalar(OP.sub, a, b, o, 'sub') : scalarNumber(OP.sub, a, b, o, 'sub');
+    return o.string ? scalar(Op.Sub, a, b, o, 'sub') : scalarNumber(Op.Sub, a, b, o, 'sub');
   }
   /** `a × b`, exact unless a `currency`/`scale` is given (see {@link add}). */
   function mul(a, b, options) {
     const o = readOptions(options);
-    return o.string ? scalar(OP.mul, a, b, o, 'mul') : scalarNumber(OP.mul, a, b, o, 'mul');
+    return o.string ? scalar(Op.Mul, a, b, o, 'mul') : scalarNumber(Op.Mul, a, b, o, 'mul');
   }
   /**
    * `a ÷ b` rounded to `options.scale` (default: the currency's minor unit, else 12 places)
@@ -230,7 +225,7 @@ function create(binding) {
    */
   function div(a, b, options) {
     const o = readOptions(options, 12);
-    return o.string ? scalar(OP.div, a, b, o, 'div') : scalarNumber(OP.div, a, b, o, 'div');
+    return o.string ? scalar(Op.Div, a, b, o, 'div') : scalarNumber(Op.Div, a, b, o, 'div');
   }
   /**
    * Rounds `a` to a currency's minor unit or to `scale` places.
@@ -242,15 +237,15 @@ function create(binding) {
   function round(a, currencyOrScale = 2, rounding, options) {
     const scale = typeof currencyOrScale === 'string' ? minorUnit(currencyOrScale) : scaleArg(currencyOrScale, 'scale');
     const o = { scale, rounding: roundingCode(rounding), string: !!options && options.output === 'string', currency: typeof currencyOrScale === 'string' ? currencyOrScale : undefined };
-    return o.string ? scalar(OP.round, a, undefined, o, 'round') : scalarNumber(OP.round, a, undefined, o, 'round');
+    return o.string ? scalar(Op.Round, a, undefined, o, 'round') : scalarNumber(Op.Round, a, undefined, o, 'round');
   }
   /** −1, 0 or 1 as `a` is less than, equal to or greater than `b` (by exact value). */
   function compare(a, b) {
-    return scalarNumber(OP.compare, a, b, { scale: -1, rounding: 0, currency: undefined }, 'compare');
+    return scalarNumber(Op.Compare, a, b, { scale: -1, rounding: Rounding.HalfEven, currency: undefined }, 'compare');
   }
   /** The exact decimal string of an amount (`0.1` → `'0.1'`, a Decimal128 → its digits). */
   function toExact(a, currency) {
-    return scalar(OP.exact, a, undefined, { scale: -1, rounding: 0, currency }, 'toExact');
+    return scalar(Op.Exact, a, undefined, { scale: -1, rounding: Rounding.HalfEven, currency }, 'toExact');
   }
 
   /**
@@ -339,12 +334,13 @@ function create(binding) {
     return spec;
   }
 
-  /** Parses the core's balance text into `{ [currency]: { currency, …categories, balance } }`. */
-  function balanceResult(text, spec) {
+  /**
+   * The core's balances (JSON `[[currency, total per category…, balance]…]`) as
+   * `{ [currency]: { currency, …categories, balance } }`.
+   */
+  function balanceResult(json, spec) {
     const result = {};
-    if (text === '') return result;
-    for (const line of text.split('\n')) {
-      const f = line.split('\t');
+    for (const f of JSON.parse(json)) {
       const row = { currency: f[0] };
       for (let k = 0; k < spec.categories.length; k++) row[spec.categories[k]] = out(f[k + 1], spec.string);
       row.balance = out(f[spec.categories.length + 1], spec.string);
@@ -372,10 +368,16 @@ function create(binding) {
         }
       },
       call(spec, currencies) {
-        return binding.moneyBalanceColumns(spec.categories.join('\n'), currencies.join('\n'),
-          this.cur.subarray(0, this.m), this.cat.subarray(0, this.m), this.val.subarray(0, this.m),
-          this.strs ? Uint32Array.from(this.scur) : EMPTY_U32, this.strs ? Uint8Array.from(this.scat) : EMPTY_U8,
-          this.strs ? this.strs.join('\n') : '', spec.rounding);
+        return binding.moneyBalanceColumns({
+          categories: spec.categories.join('\n'),
+          currencies: currencies.join('\n'),
+          cur: this.cur.subarray(0, this.m),
+          cat: this.cat.subarray(0, this.m),
+          values: this.val.subarray(0, this.m),
+          scur: this.strs ? Uint32Array.from(this.scur) : EMPTY_U32,
+          scat: this.strs ? Uint8Array.from(this.scat) : EMPTY_U8,
+          strings: this.strs ? this.strs.join('\n') : '',
+        }, spec.rounding);
       },
     };
   }
@@ -513,18 +515,18 @@ function create(binding) {
     add, sub, mul, div, round, compare, sum, allocate,
     balance, balanceFromGroups, balanceFromBson,
     registerCurrency,
-    /** The minor unit of a currency (ERR_UNKNOWN_CURRENCY when unknown). */
-    minorUnit: (code) => minorUnit(code),
+    /**
+     * The minor unit of a currency (ERR_UNKNOWN_CURRENCY naming `what`, default 'currency',
+     * when unknown).
+     */
+    minorUnit,
     toExact, toDecimal128, toDecimal128Bytes, fromDecimal128,
     /** Rounding mode names. */
     ROUNDING_MODES: Object.freeze(Object.keys(ROUNDING)),
     /** The original design's balance type mapping. */
     DEFAULT_TYPES,
   };
-  Object.freeze(money);
-
-  const { Rates, ExchangeRateCache, CachedBalanceCalculator } = require('./money-rates').create(binding, money, { minorUnit, DEFAULT_FALLBACK });
-  return { money, Rates, ExchangeRateCache, CachedBalanceCalculator };
+  return Object.freeze(money);
 }
 
 /**

@@ -1,17 +1,20 @@
 'use strict';
 /**
  * The JS half of the `pipeline` hot path: compiled specs, typed-value conversion to the
- * caller's bson, `paginate`, and the seed facade `AggregationBuilder`.
+ * caller's bson, `paginate` (the seed facade `AggregationBuilder` is in
+ * lib/compat/aggregation-builder.js).
  *
- * All validation, coercion and stage ordering happen in the Rust core. Per `build` the core
- * is crossed at most once, and not at all when only page / limit changed on a request it
- * already validated (see `prepareFor`) (`prepare`: parameters in, shape key + slot values out, both short JSON
- * texts); the stages themselves come from a function generated once per request shape from
- * the core's template (`template`), which returns a fresh object literal — so the cost of
- * handing a ~30-object tree across the FFI is paid once per shape, not per request
- * (measurements in docs/pipeline.md and src/pipeline/mod.rs).
+ * All validation, coercion and stage ordering happen in the Rust core. A pipeline is built
+ * one way: per `build` the core is crossed at most once, and not at all when only page /
+ * limit changed on a request it already validated (see `#prepareFor`) (`prepare`:
+ * parameters in, shape key + slot values out, both short JSON texts); the stages themselves
+ * come from a function generated once per request shape from the core's template
+ * (`template`), which returns a fresh object literal — so the cost of handing a ~30-object
+ * tree across the FFI is paid once per shape, not per request (the measurements that chose
+ * this route over the core building whole trees are in docs/pipeline.md).
  */
 const { fail, fromBinding } = require('./errors');
+const { INTERNALS, apiOf } = require('./internal');
 
 /** Most request shapes kept per compiled spec (generated functions). */
 const MAX_SHAPES = 512;
@@ -247,352 +250,258 @@ function tagValue(field, v) {
   return fail('ERR_INVALID_CURSOR', `cannot make a cursor from sort key ${JSON.stringify(field)}: its value is ${Array.isArray(v) ? 'an array' : 'an object'}`);
 }
 
+/** The methods of the core's compiled spec that lib/ calls. */
+const METHODS = ['pageRules', 'prepare', 'template', 'filterFromQuery', 'meta', 'suggestIndex', 'encodeCursor'];
+
 /**
- * Builds this module's public API on top of one loaded binding.
- * @param {Record<string, any>} binding the wrapped binding (lib/loader.js)
+ * The binding's compiled spec with its errors mapped: an object the binding hands out (not
+ * one the loader wrapped) rethrows through the binding's `convertError` here.
  */
-function create(binding) {
-  const METHODS = ['pageRules', 'prepare', 'template', 'buildJson', 'buildValue', 'filterFromQuery', 'meta', 'suggestIndex', 'encodeCursor', '__testPanic'];
-  /** The raw class instance's methods are not wrapped by the loader: map their errors here. */
+function wrapHandle(binding, raw) {
   const convert = binding.convertError || ((e) => fromBinding(e, binding.takePanicMessage));
-  const wrapHandle = (raw) => {
-    const h = {};
-    for (const m of METHODS) {
-      const f = raw[m].bind(raw);
-      h[m] = (a, b) => {
-        try { return f(a, b); } catch (e) { throw convert(e, raw); }
-      };
-    }
-    h.raw = raw;
-    return h;
-  };
-  /**
-   * A compiled spec. Create with `pipeline.compile(spec)`.
-   */
-  class CompiledPipeline {
-    /** @param {object} spec see docs/pipeline.md */
-    constructor(spec) {
-      this.handle = wrapHandle(binding.pipelineCompile(encodeSpec(spec)));
-      this.shapes = new Map();
-      this.memo = new Map();
-      // [defaultLimit, maxLimit, maxPage]: the core's page/limit rules as data (see prepareFor).
-      this.rules = JSON.parse(this.handle.pageRules());
-    }
+  const h = { raw };
+  for (const m of METHODS) {
+    const f = raw[m].bind(raw);
+    h[m] = (a, b) => {
+      try { return f(a, b); } catch (e) { throw convert(e, raw); }
+    };
+  }
+  return h;
+}
 
-    /**
-     * @private
-     * `[prepared, limit, skip]` for one request. `prepare` is a pure function of (spec,
-     * parameter text), and `page` / `limit` only ever fill the `$limit` / `$skip` slots. So
-     * when both are absent or integer numbers in 1..maxPage, the core validates (and the memo
-     * keeps) the request *without* them — filter, sort, fields, cursor: everything that is
-     * allow-listed stays in the core — and the two slots are computed here from the rules the
-     * core handed over at compile time. Anything else (digit strings, fractions, 0, NaN,
-     * out of range, object sorts) crosses with the full parameters as before, so the core
-     * alone parses them and writes the error messages.
-     */
-    prepareFor(params) {
-      const [defLimit, maxLimit, maxPage] = this.rules;
-      if (params === undefined || params === null) {
-        const prepared = this.prepared('{}');
-        return [prepared, prepared[1], prepared[2], '{}'];
-      }
-      if (typeof params === 'object' && !Array.isArray(params) && typeof params.toJSON !== 'function') {
-        // Own enumerable keys only, as JSON.stringify sees them. An own "__proto__" key (which
-        // an assignment would turn into a prototype) takes the full route, so the core still
-        // rejects it; a plain (not null-prototype) copy keeps JSON.stringify on its fast path.
-        const rest = {};
-        let page;
-        let limit;
-        let proto = false;
-        for (const k of Object.keys(params)) {
-          const v = params[k];
-          if (k === 'page') page = v;
-          else if (k === 'limit') limit = v;
-          else if (k === '__proto__') proto = true;
-          else rest[k] = v;
-        }
-        const sort = proto ? null : rest.sort;
-        if ((sort === undefined || typeof sort === 'string') && plainInt(page, maxPage) && plainInt(limit, maxPage)) {
-          const enc = toJson(plainFilter(rest), 'params');
-          const prepared = this.prepared(enc);
-          const l = Math.min(limit ?? defLimit, maxLimit);
-          return [prepared, l, prepared[0][0] === 'c' ? 0 : ((page ?? 1) - 1) * l, enc];
-        }
-      }
-      const enc = encodeParams(params);
-      const prepared = this.prepared(enc);
-      return [prepared, prepared[1], prepared[2], enc];
-    }
+/**
+ * A compiled spec. Create with `pipeline.compile(spec)`.
+ */
+class CompiledPipeline {
+  #handle;
+  #shapes = new Map();
+  #memo = new Map();
+  #rules;
 
-    /** @private the core's `prepare` answer for one parameter text, memoised. */
-    prepared(enc) {
-      let prepared = this.memo.get(enc);
-      if (prepared === undefined) {
-        prepared = JSON.parse(this.handle.prepare(enc));
-        if (enc.length <= MEMO_KEY_MAX) {
-          if (this.memo.size >= MAX_MEMO) this.memo.clear();
-          this.memo.set(enc, prepared);
-        }
-      }
-      return prepared;
-    }
-
-    /** @private */
-    build2(params, bson) {
-      // Generated code never mutates the (memoised) prepared answer.
-      const [prepared, l, s, enc] = this.prepareFor(params);
-      let t = this.shapes.get(prepared[0]);
-      if (t === undefined) {
-        t = compileTemplate(JSON.parse(this.handle.template(enc)));
-        if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
-        this.shapes.set(prepared[0], t);
-      }
-      return { t, result: t.fn(prepared, t.typed ? helpers(bson || defaultBson()) : null, l, s) };
-    }
-
-    /**
-     * Builds the stages for one request.
-     * @param {{ filter?: object, page?: number|string, limit?: number|string, sort?: string|object|Array<[string, 1|-1]>, fields?: string|string[], cursor?: string }} [params]
-     * @param {{ bson?: object }} [options] bson to use for this call (default: configure / mongoose / bson)
-     * @returns {{ pipeline: object[], countPipeline?: object[], plan: string }}
-     */
-    build(params, options) {
-      return this.build2(params, options && options.bson).result;
-    }
-
-    /**
-     * A typed MongoDB filter from an Express `req.query` (nested or flat form), allow-listed
-     * by `filterable`. Reserved keys (page, limit, sort, fields, cursor) are skipped.
-     * @param {object} query
-     * @param {{ bson?: object }} [options]
-     */
-    filterFromQuery(query, options) {
-      if (query !== undefined && query !== null && (typeof query !== 'object' || Array.isArray(query))) {
-        fail('ERR_FORBIDDEN_OPERATOR', `query must be an object, got ${Array.isArray(query) ? 'an array' : typeof query}`);
-      }
-      const out = JSON.parse(this.handle.filterFromQuery(toJson(query ?? {}, 'query')));
-      return revive(out, helpers((options && options.bson) || defaultBson()));
-    }
-
-    /**
-     * `{ filter, page, limit, sort, fields, cursor }` from an Express `req.query`, ready for
-     * `build` / `paginate` (the filter through `filterFromQuery`).
-     * @param {object} query
-     */
-    paramsFromQuery(query) {
-      const q = query || {};
-      const params = { filter: this.filterFromQuery(q) };
-      for (const k of ['page', 'limit', 'sort', 'fields', 'cursor']) {
-        if (Object.prototype.hasOwnProperty.call(q, k)) params[k] = q[k];
-      }
-      return params;
-    }
-
-    /**
-     * Pagination metadata: `{ total, limit, currentPage, totalPages, hasNextPage, hasPrevPage,
-     * nextPage, prevPage }`.
-     * @param {number} total
-     * @param {{ page?: number|string, limit?: number|string, cursor?: string }} [params]
-     */
-    meta(total, params) {
-      if (typeof total !== 'number') fail('ERR_INVALID_PAGINATION', `total must be a number, got ${typeof total}`);
-      const p = params && typeof params === 'object' ? { page: params.page, limit: params.limit, cursor: params.cursor } : params;
-      return JSON.parse(this.handle.meta(total, encodeParams(p)));
-    }
-
-    /**
-     * A compound index for these parameters by the ESR rule, e.g. `{ client: 1, sale_date: -1, _id: -1 }`.
-     * @param {object} [params] as for `build`
-     * @returns {Record<string, 1|-1>}
-     */
-    suggestIndex(params) {
-      return Object.fromEntries(JSON.parse(this.handle.suggestIndex(encodeParams(params))));
-    }
-
-    /**
-     * The cursor token that continues after `doc` under the resolved sort of `params`.
-     * @param {object} doc a result document (holding the sort keys)
-     * @param {object} [params]
-     */
-    cursorAfter(doc, params) {
-      const { t } = this.build2({ ...(params || {}), cursor: undefined, page: undefined });
-      return this.encodeFrom(t.sort, doc);
-    }
-
-    /** @private */
-    encodeFrom(sort, doc) {
-      const values = sort.map(([k]) => tagValue(k, getPath(doc, k)));
-      return this.handle.encodeCursor(JSON.stringify(sort), JSON.stringify(values));
-    }
-
-    /**
-     * Runs the pipeline(s) with `Model.aggregate` (count pipelines in parallel with
-     * `count: 'separate'`).
-     * @param {{ aggregate(pipeline: object[]): any, base?: { mongo?: object } }} Model a Mongoose model
-     * @param {object} [params] as for `build`
-     * @returns {Promise<{ docs: object[], meta: object, nextCursor: string | null }>}
-     */
-    async paginate(Model, params = {}) {
-      if (!Model || typeof Model.aggregate !== 'function') {
-        fail('ERR_INVALID_SPEC', 'paginate: Model must have an aggregate(pipeline) method (a Mongoose model)');
-      }
-      const bson = Model.base && Model.base.mongo && Model.base.mongo.ObjectId ? Model.base.mongo : undefined;
-      const { t, result } = this.build2(params, bson);
-      let docs;
-      let total = null;
-      if (t.count === 'facet') {
-        const [r] = await Model.aggregate(result.pipeline);
-        docs = (r && r.data) || [];
-        total = (r && r.total && r.total[0] && r.total[0].n) || 0;
-      } else if (t.count === 'separate') {
-        const [d, c] = await Promise.all([Model.aggregate(result.pipeline), Model.aggregate(result.countPipeline)]);
-        docs = d;
-        total = (c && c[0] && c[0].n) || 0;
-      } else {
-        docs = await Model.aggregate(result.pipeline);
-      }
-      const meta = this.meta(total ?? 0, params);
-      const cursorMode = typeof params.cursor === 'string' && params.cursor !== '';
-      const full = docs.length > 0 && docs.length === meta.limit;
-      const more = full && (cursorMode || total === null || meta.hasNextPage);
-      const nextCursor = more ? this.encodeFrom(t.sort, docs[docs.length - 1]) : null;
-      if (total === null) {
-        meta.total = null;
-        meta.totalPages = null;
-      }
-      if (cursorMode || total === null) {
-        meta.hasNextPage = nextCursor !== null;
-        if (!cursorMode) meta.nextPage = meta.hasNextPage ? meta.currentPage + 1 : null;
-      }
-      return { docs, meta, nextCursor };
-    }
+  /** @param {object} spec see docs/pipeline.md */
+  constructor(spec) {
+    const { binding } = apiOf(new.target).__backend;
+    this.#handle = wrapHandle(binding, binding.pipelineCompile(encodeSpec(spec)));
+    // { defaultLimit, maxLimit, maxPage }: the core's page/limit rules as data (see #prepareFor).
+    this.#rules = this.#handle.pageRules();
   }
 
-  const pipeline = {
+  /**
+   * `[prepared, limit, skip, text]` for one request. `prepare` is a pure function of (spec,
+   * parameter text), and `page` / `limit` only ever fill the `$limit` / `$skip` slots. So
+   * when both are absent or integer numbers in 1..maxPage, the core validates (and the memo
+   * keeps) the request *without* them — filter, sort, fields, cursor: everything that is
+   * allow-listed stays in the core — and the two slots are computed here from the rules the
+   * core handed over at compile time. Anything else (digit strings, fractions, 0, NaN,
+   * out of range, object sorts) crosses with the full parameters as before, so the core
+   * alone parses them and writes the error messages.
+   */
+  #prepareFor(params) {
+    const { defaultLimit: defLimit, maxLimit, maxPage } = this.#rules;
+    if (params === undefined || params === null) {
+      const prepared = this.#prepared('{}');
+      return [prepared, prepared[1], prepared[2], '{}'];
+    }
+    if (typeof params === 'object' && !Array.isArray(params) && typeof params.toJSON !== 'function') {
+      // Own enumerable keys only, as JSON.stringify sees them. An own "__proto__" key (which
+      // an assignment would turn into a prototype) takes the full route, so the core still
+      // rejects it; a plain (not null-prototype) copy keeps JSON.stringify on its fast path.
+      const rest = {};
+      let page;
+      let limit;
+      let proto = false;
+      for (const k of Object.keys(params)) {
+        const v = params[k];
+        if (k === 'page') page = v;
+        else if (k === 'limit') limit = v;
+        else if (k === '__proto__') proto = true;
+        else rest[k] = v;
+      }
+      const sort = proto ? null : rest.sort;
+      if ((sort === undefined || typeof sort === 'string') && plainInt(page, maxPage) && plainInt(limit, maxPage)) {
+        const enc = toJson(plainFilter(rest), 'params');
+        const prepared = this.#prepared(enc);
+        const l = Math.min(limit ?? defLimit, maxLimit);
+        return [prepared, l, prepared[0][0] === 'c' ? 0 : ((page ?? 1) - 1) * l, enc];
+      }
+    }
+    const enc = encodeParams(params);
+    const prepared = this.#prepared(enc);
+    return [prepared, prepared[1], prepared[2], enc];
+  }
+
+  /** The core's `prepare` answer for one parameter text, memoised. */
+  #prepared(enc) {
+    let prepared = this.#memo.get(enc);
+    if (prepared === undefined) {
+      prepared = JSON.parse(this.#handle.prepare(enc));
+      if (enc.length <= MEMO_KEY_MAX) {
+        if (this.#memo.size >= MAX_MEMO) this.#memo.clear();
+        this.#memo.set(enc, prepared);
+      }
+    }
+    return prepared;
+  }
+
+  /** The built stages for one request, and its shape's compiled template. */
+  #build2(params, bson) {
+    // Generated code never mutates the (memoised) prepared answer.
+    const [prepared, l, s, enc] = this.#prepareFor(params);
+    let t = this.#shapes.get(prepared[0]);
+    if (t === undefined) {
+      t = compileTemplate(JSON.parse(this.#handle.template(enc)));
+      if (this.#shapes.size >= MAX_SHAPES) this.#shapes.clear();
+      this.#shapes.set(prepared[0], t);
+    }
+    return { t, result: t.fn(prepared, t.typed ? helpers(bson || defaultBson()) : null, l, s) };
+  }
+
+  /**
+   * Builds the stages for one request.
+   * @param {{ filter?: object, page?: number|string, limit?: number|string, sort?: string|object|Array<[string, 1|-1]>, fields?: string|string[], cursor?: string }} [params]
+   * @param {{ bson?: object }} [options] bson to use for this call (default: configure / mongoose / bson)
+   * @returns {{ pipeline: object[], countPipeline?: object[], plan: string }}
+   */
+  build(params, options) {
+    return this.#build2(params, options && options.bson).result;
+  }
+
+  /**
+   * A typed MongoDB filter from an Express `req.query` (nested or flat form), allow-listed
+   * by `filterable`. Reserved keys (page, limit, sort, fields, cursor) are skipped.
+   * @param {object} query
+   * @param {{ bson?: object }} [options]
+   */
+  filterFromQuery(query, options) {
+    if (query !== undefined && query !== null && (typeof query !== 'object' || Array.isArray(query))) {
+      fail('ERR_FORBIDDEN_OPERATOR', `query must be an object, got ${Array.isArray(query) ? 'an array' : typeof query}`);
+    }
+    const out = JSON.parse(this.#handle.filterFromQuery(toJson(query ?? {}, 'query')));
+    return revive(out, helpers((options && options.bson) || defaultBson()));
+  }
+
+  /**
+   * `{ filter, page, limit, sort, fields, cursor }` from an Express `req.query`, ready for
+   * `build` / `paginate` (the filter through `filterFromQuery`).
+   * @param {object} query
+   */
+  paramsFromQuery(query) {
+    const q = query || {};
+    const params = { filter: this.filterFromQuery(q) };
+    for (const k of ['page', 'limit', 'sort', 'fields', 'cursor']) {
+      if (Object.prototype.hasOwnProperty.call(q, k)) params[k] = q[k];
+    }
+    return params;
+  }
+
+  /**
+   * Pagination metadata: `{ total, limit, currentPage, totalPages, hasNextPage, hasPrevPage,
+   * nextPage, prevPage }`.
+   * @param {number} total
+   * @param {{ page?: number|string, limit?: number|string, cursor?: string }} [params]
+   */
+  meta(total, params) {
+    if (typeof total !== 'number') fail('ERR_INVALID_PAGINATION', `total must be a number, got ${typeof total}`);
+    const p = params && typeof params === 'object' ? { page: params.page, limit: params.limit, cursor: params.cursor } : params;
+    return JSON.parse(this.#handle.meta(total, encodeParams(p)));
+  }
+
+  /**
+   * A compound index for these parameters by the ESR rule, e.g. `{ client: 1, sale_date: -1, _id: -1 }`.
+   * @param {object} [params] as for `build`
+   * @returns {Record<string, 1|-1>}
+   */
+  suggestIndex(params) {
+    return Object.fromEntries(JSON.parse(this.#handle.suggestIndex(encodeParams(params))));
+  }
+
+  /**
+   * The cursor token that continues after `doc` under the resolved sort of `params`.
+   * @param {object} doc a result document (holding the sort keys)
+   * @param {object} [params]
+   */
+  cursorAfter(doc, params) {
+    const { t } = this.#build2({ ...(params || {}), cursor: undefined, page: undefined });
+    return this.#encodeFrom(t.sort, doc);
+  }
+
+  /** The cursor token continuing after `doc` under `sort`. */
+  #encodeFrom(sort, doc) {
+    const values = sort.map(([k]) => tagValue(k, getPath(doc, k)));
+    return this.#handle.encodeCursor(JSON.stringify(sort), JSON.stringify(values));
+  }
+
+  /**
+   * Runs the pipeline(s) with `Model.aggregate` (count pipelines in parallel with
+   * `count: 'separate'`).
+   * @param {{ aggregate(pipeline: object[]): any, base?: { mongo?: object } }} Model a Mongoose model
+   * @param {object} [params] as for `build`
+   * @returns {Promise<{ docs: object[], meta: object, nextCursor: string | null }>}
+   */
+  async paginate(Model, params = {}) {
+    if (!Model || typeof Model.aggregate !== 'function') {
+      fail('ERR_INVALID_SPEC', 'paginate: Model must have an aggregate(pipeline) method (a Mongoose model)');
+    }
+    const bson = Model.base && Model.base.mongo && Model.base.mongo.ObjectId ? Model.base.mongo : undefined;
+    const { t, result } = this.#build2(params, bson);
+    let docs;
+    let total = null;
+    if (t.count === 'facet') {
+      const [r] = await Model.aggregate(result.pipeline);
+      docs = (r && r.data) || [];
+      total = (r && r.total && r.total[0] && r.total[0].n) || 0;
+    } else if (t.count === 'separate') {
+      const [d, c] = await Promise.all([Model.aggregate(result.pipeline), Model.aggregate(result.countPipeline)]);
+      docs = d;
+      total = (c && c[0] && c[0].n) || 0;
+    } else {
+      docs = await Model.aggregate(result.pipeline);
+    }
+    const meta = this.meta(total ?? 0, params);
+    const cursorMode = typeof params.cursor === 'string' && params.cursor !== '';
+    const full = docs.length > 0 && docs.length === meta.limit;
+    const more = full && (cursorMode || total === null || meta.hasNextPage);
+    const nextCursor = more ? this.#encodeFrom(t.sort, docs[docs.length - 1]) : null;
+    if (total === null) {
+      meta.total = null;
+      meta.totalPages = null;
+    }
+    if (cursorMode || total === null) {
+      meta.hasNextPage = nextCursor !== null;
+      if (!cursorMode) meta.nextPage = meta.hasNextPage ? meta.currentPage + 1 : null;
+    }
+    return { docs, meta, nextCursor };
+  }
+
+  /**
+   * The private state (lib/internal.js): `handle` (the core's compiled spec: its methods with
+   * errors mapped, and `raw`, the binding's object) and `rules` (the page/limit rules).
+   * @param {CompiledPipeline} c
+   */
+  static [INTERNALS](c) {
+    return {
+      get handle() { return c.#handle; },
+      get rules() { return c.#rules; },
+    };
+  }
+}
+
+/**
+ * The `pipeline` namespace of one backend's API.
+ * @param {typeof CompiledPipeline} Compiled that backend's CompiledPipeline (lib/api.js)
+ */
+function namespace(Compiled) {
+  return {
     /**
      * Validates a spec once (ERR_INVALID_SPEC naming the field) and returns the compiled form.
      * @param {object} spec
      */
     compile(spec) {
-      return new CompiledPipeline(spec);
+      return new Compiled(spec);
     },
     configure,
-    CompiledPipeline,
+    CompiledPipeline: Compiled,
   };
-
-  return { pipeline, configure, AggregationBuilder: makeAggregationBuilder(pipeline) };
 }
 
-/** The seed's collections as specs (server/utils/aggregationBuilder.js). */
-const SEED_SPECS = {
-  vagonSales: {
-    collection: 'vagonsales',
-    types: { _id: 'objectId', vagon: 'objectId', client: 'objectId', lot: 'objectId', sale_date: 'date', createdAt: 'date', updatedAt: 'date' },
-    lookups: [
-      { from: 'vagons', localField: 'vagon', as: 'vagonInfo', project: ['vagonCode', 'month', 'status'], single: true },
-      { from: 'clients', localField: 'client', as: 'clientInfo', project: ['name', 'phone'], single: true },
-      { from: 'vagonlots', localField: 'lot', as: 'lotInfo', project: ['dimensions', 'cost_per_m3'], single: true },
-    ],
-    sortable: ['createdAt', 'updatedAt', 'sale_date'],
-    defaultSort: { createdAt: -1 },
-    filterable: {
-      _id: ['eq', 'in', 'nin'],
-      vagon: ['eq', 'ne', 'in', 'nin', 'exists'],
-      client: ['eq', 'ne', 'in', 'nin', 'exists'],
-      lot: ['eq', 'ne', 'in', 'nin', 'exists'],
-      sale_date: ['eq', 'gt', 'gte', 'lt', 'lte', 'exists'],
-      createdAt: ['eq', 'gt', 'gte', 'lt', 'lte'],
-      sale_currency: ['eq', 'ne', 'in', 'nin'],
-      status: ['eq', 'ne', 'in', 'nin'],
-      isDeleted: ['eq', 'ne', 'exists'],
-    },
-    count: 'none', // the facade returns the data pipeline only, as the original did
-  },
-  cashes: {
-    collection: 'cashes',
-    types: { _id: 'objectId', client: 'objectId', vagon: 'objectId', transaction_date: 'date', createdAt: 'date', amount: 'number' },
-    lookups: [
-      { from: 'clients', localField: 'client', as: 'clientInfo', project: ['name', 'phone'], single: true },
-      { from: 'vagons', localField: 'vagon', as: 'vagonInfo', project: ['vagonCode', 'month', 'status'], single: true },
-    ],
-    sortable: ['createdAt', 'transaction_date', 'amount'],
-    defaultSort: { createdAt: -1 },
-    filterable: {
-      _id: ['eq', 'in', 'nin'],
-      client: ['eq', 'ne', 'in', 'nin', 'exists'],
-      vagon: ['eq', 'ne', 'in', 'nin', 'exists'],
-      type: ['eq', 'ne', 'in', 'nin'],
-      currency: ['eq', 'ne', 'in', 'nin'],
-      transaction_date: ['eq', 'gt', 'gte', 'lt', 'lte'],
-      createdAt: ['eq', 'gt', 'gte', 'lt', 'lte'],
-      amount: ['eq', 'gt', 'gte', 'lt', 'lte'],
-      isDeleted: ['eq', 'ne', 'exists'],
-    },
-    count: 'none', // the facade returns the data pipeline only, as the original did
-  },
-  clients: {
-    collection: 'clients',
-    types: { _id: 'objectId', createdAt: 'date' },
-    sortable: ['createdAt', 'name'],
-    defaultSort: { createdAt: -1 },
-    filterable: {
-      _id: ['eq', 'in', 'nin'],
-      name: ['eq', 'in', 'regex'],
-      phone: ['eq', 'regex'],
-      isDeleted: ['eq', 'ne', 'exists'],
-      createdAt: ['eq', 'gt', 'gte', 'lt', 'lte'],
-    },
-    count: 'none', // the facade returns the data pipeline only, as the original did
-  },
-};
-
-function makeAggregationBuilder(pipeline) {
-  let compiled = null;
-  const specs = () => {
-    if (!compiled) {
-      compiled = Object.fromEntries(Object.entries(SEED_SPECS).map(([k, s]) => [k, pipeline.compile(s)]));
-    }
-    return compiled;
-  };
-  const run = (name, filter, options) => {
-    const { page = 1, limit = 20, sort = { createdAt: -1 } } = options || {};
-    return specs()[name].build({ filter, page, limit, sort }).pipeline;
-  };
-  /**
-   * The original design's `AggregationBuilder` (server/utils/aggregationBuilder.js): same
-   * methods and arguments, built from specs, `$sort/$skip/$limit` before the lookups,
-   * filters allow-listed and coerced (ObjectId / Date), `limit` clamped to 100.
-   */
-  class AggregationBuilder {
-    /**
-     * vagonsales with vagonInfo {vagonCode, month, status}, clientInfo {name, phone},
-     * lotInfo {dimensions, cost_per_m3}.
-     * @param {object} filter
-     * @param {{ page?: number, limit?: number, sort?: object }} [options]
-     * @returns {object[]}
-     */
-    static buildVagonSalePipeline(filter, options = {}) { return run('vagonSales', filter, options); }
-
-    /**
-     * cashes with clientInfo {name, phone} and vagonInfo {vagonCode, month, status}.
-     * @param {object} filter
-     * @param {{ page?: number, limit?: number, sort?: object }} [options]
-     * @returns {object[]}
-     */
-    static buildCashPipeline(filter, options = {}) { return run('cashes', filter, options); }
-
-    /**
-     * clients (no lookups).
-     * @param {object} filter
-     * @param {{ page?: number, limit?: number, sort?: object }} [options]
-     * @returns {object[]}
-     */
-    static buildClientPipeline(filter, options = {}) { return run('clients', filter, options); }
-
-    /** The compiled specs behind the facade (`vagonSales`, `cashes`, `clients`). */
-    static get specs() { return specs(); }
-  }
-  return AggregationBuilder;
-}
-
-module.exports = { create, configure, SEED_SPECS };
+module.exports = { CompiledPipeline, configure, namespace };

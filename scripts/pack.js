@@ -79,7 +79,7 @@ function buildTarget(t) {
   run(path.join(ROOT, 'node_modules', '.bin', 'napi'), ['build', '--platform', '--release',
     // zig links every non-Windows target (cargo-zigbuild); napi refuses -x for windows-gnu.
     ...(windows ? [] : ['--cross-compile']), '--target', t.target,
-    '--manifest-path', 'bindings/node/Cargo.toml', '--package-json-path', 'package.json',
+    '--manifest-path', 'bindings/Cargo.toml', '--package-json-path', 'package.json',
     '--output-dir', path.relative(ROOT, out), '--no-js', '--dts', 'binding.d.ts'], { env });
   const file = `hotpath.${t.platform}.node`;
   fs.copyFileSync(path.join(out, file), path.join(ROOT, 'npm', t.platform, file));

@@ -19,8 +19,11 @@ const ROOT = path.join(__dirname, '..');
 const DIR = path.resolve(process.env.HOTPATH_TOOLS_DIR || path.join(ROOT, '.tools'));
 const BIN = path.join(DIR, 'bin');
 
-// Pins. WASM_BINDGEN must equal the wasm-bindgen crate pin in bindings/wasm/Cargo.toml.
-const WASM_BINDGEN = '0.2.130';
+// Pins. The wasm-bindgen CLI must equal the crate, so its version is read from the crate's
+// one pin (bindings/Cargo.toml).
+const WASM_BINDGEN = fs.readFileSync(path.join(ROOT, 'bindings', 'Cargo.toml'), 'utf8')
+  .match(/^wasm-bindgen = "=([^"]+)"/m)[1];
+const WASM_PACK = '0.15.1';
 const CARGO_ZIGBUILD = '0.24.1';
 const ZIGLANG = '0.14.1';
 const CARGO_FUZZ = '0.13.2';
@@ -130,6 +133,11 @@ const TOOLS = {
     ok: () => output('wasm-bindgen', ['--version']) === `wasm-bindgen ${WASM_BINDGEN}`,
     // No --locked: its lockfile pins a crate version the registry no longer has.
     install: () => cargoInstall('wasm-bindgen-cli', WASM_BINDGEN, 'wasm-bindgen'),
+  },
+  'wasm-pack': {
+    about: `wasm-pack ${WASM_PACK} (builds the wasm package; uses the wasm-bindgen CLI above)`,
+    ok: () => output('wasm-pack', ['--version']) === `wasm-pack ${WASM_PACK}`,
+    install: () => cargoInstall('wasm-pack', WASM_PACK, 'wasm-pack', ['--locked']),
   },
   'redis-server': {
     about: 'redis-server (the Redis and BullMQ suites start one on a free loopback port)',

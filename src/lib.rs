@@ -1,8 +1,8 @@
 //! hotpath-core: the hot paths of an Express + Mongoose backend, in plain Rust.
 //!
-//! This crate knows nothing of JavaScript: `bindings/node` (napi-rs) and `bindings/wasm`
-//! (wasm-bindgen) convert values, call into these modules and map [`Error`] to a JS
-//! `HotpathError` in one place each.
+//! This crate knows nothing of JavaScript: `bindings/` (one source, compiled with napi-rs
+//! for the native addon and with wasm-bindgen for the WebAssembly module) converts values,
+//! calls into these modules and maps [`Error`] to a JS `HotpathError` in one place.
 //!
 //! - [`cache`] — LRU + TTL bookkeeping, linear-time pattern invalidation.
 //! - [`debounce`] — per-key coalescing state and deadlines.
@@ -21,13 +21,7 @@ pub use error::{Error, Result};
 /// The core's version (the crate version), exposed to JS as `version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Adds two integers. The trivial core call used by the foundation benchmark to measure
-/// the bare cost of one FFI crossing on each backend.
-pub fn add(a: i32, b: i32) -> i32 {
-    a.wrapping_add(b)
-}
-
-/// Panics on purpose. Exported by both bindings as the hidden `__testPanic` so the JS suite
+/// Panics on purpose. Exported by the binding as the hidden `__testPanic` so the JS suite
 /// can prove that a core panic becomes `ERR_INTERNAL` and Node keeps running.
 #[doc(hidden)]
 pub fn test_panic(message: &str) -> Result<()> {

@@ -11,8 +11,8 @@
  */
 const express = require('express');
 const { Cache, Debouncer, Rates, CachedBalanceCalculator, pipeline } = require('../..');
-const { cacheResponses, paginationParams, errorHandler } = require('../../lib/express');
-const { loaderFor } = require('../../lib/mongoose');
+const { cacheResponses, paginationParams, errorHandler } = require('../../lib/integrations/express');
+const { loaderFor } = require('../../lib/integrations/mongoose');
 const { defineModels } = require('./models');
 
 /** The sales list spec: lookups with projections, sorted and paged before the lookups. */

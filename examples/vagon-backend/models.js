@@ -6,7 +6,7 @@
  * targets), VagonLot saves convert the investment to USD before saving and schedule the
  * vagon's totals after.
  */
-const { hotpathPlugin, convertBeforeSave, SmartInvalidation } = require('../../lib/mongoose');
+const { hotpathPlugin, convertBeforeSave, SmartInvalidation } = require('../../lib/integrations/mongoose');
 
 function defineModels(mongoose, { cache, totals, rates, logger = console }) {
   const { Schema } = mongoose;

@@ -11,8 +11,7 @@
 //! text reads back as another value.
 
 use hotpath_core::cache::{units, CacheIndex, Pattern, PatternKind};
-use hotpath_core::money::api as money_api;
-use hotpath_core::money::Decimal;
+use hotpath_core::money::{self as money, BalanceOptions, Decimal, Op, Rounding};
 use hotpath_core::pipeline::{Compiled, Node};
 use serde_json::{json, Value};
 use std::cmp::Ordering;
@@ -261,7 +260,8 @@ fn same(a: &Decimal, b: &Decimal) -> bool {
 /// value; Decimal128 bytes round-trip; arithmetic on two parsed values never panics.
 pub fn money_parse(data: &[u8]) {
     if data.len() >= 16 {
-        if let Ok(text) = money_api::from_decimal128(&data[..16]) {
+        let bytes: &[u8; 16] = data[..16].try_into().expect("16 bytes");
+        if let Ok(text) = Decimal::from_decimal128_bytes(bytes).map(|d| d.to_string()) {
             let d = Decimal::parse(&text)
                 .unwrap_or_else(|e| panic!("Decimal128 text {text:?} does not parse: {e:?}"));
             let bytes = d
@@ -286,31 +286,43 @@ pub fn money_parse(data: &[u8]) {
         let _ = d.to_f64();
     }
     let sel = data.first().copied().unwrap_or(0) as u32;
-    for op in 0..7 {
-        let _ = money_api::op_text(
-            op,
-            0.0,
-            Some(a),
-            0.0,
-            Some(b),
-            (sel % 40) as i32 - 2,
-            sel % 7,
-        );
+    let mode = Rounding::ALL[(sel % 6) as usize];
+    let scale = (sel % 40).checked_sub(2);
+    if let Ok(x) = Decimal::parse(a) {
+        for op in OPS {
+            let _ = money::apply(op, x, || Decimal::parse(b), scale, mode);
+        }
+        let ratios: Result<Vec<Decimal>, _> = b.split('\n').map(Decimal::parse).collect();
+        if let (Ok(ratios), Ok(s)) = (ratios, money::check_scale(sel % 8)) {
+            let _ = money::allocate(x, &ratios, s, mode);
+        }
+        let _ = money::inverse_rate(x);
+        if let Ok(y) = Decimal::parse(b) {
+            let _ = money::cross_rate(x, y);
+        }
     }
-    let _ = money_api::allocate_text(0.0, Some(a), b, sel % 8, sel % 6);
-    let _ = money_api::rate_text(sel & 1, a, b);
-    let _ = money_api::sum_text(&[], &format!("{a}\n{b}"), &[], -1, 0);
+    let _ = money::sum_mixed(&[], [a, b], &[]);
     if let (Ok(x), Ok(y)) = (Decimal::parse(a), Decimal::parse(b)) {
         money_results_hold(x, y, sel);
     }
 }
+
+const OPS: [Op; 7] = [
+    Op::Add,
+    Op::Sub,
+    Op::Mul,
+    Op::Div,
+    Op::Round,
+    Op::Compare,
+    Op::Exact,
+];
 
 /// Results that succeed are right: `(x + y) − y = x`, `(x × y) ÷ y = x`, a sum is the same
 /// in both orders, a quotient rounded down is within one unit of the last place, and an
 /// allocation adds up to the rounded whole. (Overflow errors are allowed: the range is
 /// checked by the property tests against num-bigint.)
 fn money_results_hold(x: Decimal, y: Decimal, sel: u32) {
-    use hotpath_core::money::{allocate, Accumulator, Rounding};
+    use hotpath_core::money::{allocate, Accumulator};
     if let Ok(s) = x.checked_add(y) {
         let back = s.checked_sub(y).expect("(x + y) − y fits when x does");
         assert!(same(&back, &x), "({x} + {y}) − {y} = {back}");
@@ -369,18 +381,21 @@ fn money_results_hold(x: Decimal, y: Decimal, sel: u32) {
 }
 
 /// Raw BSON balance: the bytes as concatenated BSON documents, default options and (after a
-/// 0xFF) options JSON; never panics, and an accepted buffer gives well-formed text.
+/// 0xFF) options JSON; never panics, and an accepted buffer gives rounded rows.
 pub fn bson_balance(data: &[u8]) {
-    let _ = money_api::balance_bson_text(data, &[], "{}", 0);
+    let rows = |docs: &[u8], opts: &BalanceOptions| {
+        money::balance_bson(docs, &[], opts).and_then(|b| b.rounded_rows(Rounding::HalfEven))
+    };
+    let _ = rows(data, &BalanceOptions::default());
     let (docs, opts) = split2(data);
-    if let Ok(opts) = std::str::from_utf8(opts) {
-        let _ = money_api::balance_bson_text(docs, &[], opts, 0);
+    if let Ok(opts) = serde_json::from_slice::<BalanceOptions>(opts) {
+        let _ = rows(docs, &opts);
     }
     let mut d128 = Vec::new();
     for chunk in data.chunks_exact(16) {
         d128.extend_from_slice(chunk);
     }
-    let _ = money_api::sum_text(&[], "", &d128, -1, 0);
+    let _ = money::sum_mixed(&[], [], &d128);
 }
 
 /// Generalized UTF-8 (surrogates allowed, as 3-byte sequences) → UTF-16 code units, so a

@@ -3,7 +3,7 @@
 // `gap` ms apart, starting after `startDelay` ms. Every run is recorded in the Redis list
 // `<queue>:runs` as "<key>=<payload>". Exits once `expectRuns` runs are recorded there.
 const IORedis = require('ioredis');
-const { createBullDebouncer } = require('../../lib/bullmq');
+const { createBullDebouncer } = require('../../lib/integrations/bullmq');
 
 const [port, queueName, name, count, gap, startDelay, wait, expectRuns] = process.argv.slice(2);
 const redis = new IORedis({ port: +port, host: '127.0.0.1', maxRetriesPerRequest: null });

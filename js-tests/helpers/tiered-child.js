@@ -2,7 +2,7 @@
 // A second process for js-tests/redis.test.js: holds a TieredCache on the same Redis and
 // channel, reports over IPC when an L1 entry disappears (an invalidation arrived).
 const IORedis = require('ioredis');
-const { TieredCache } = require('../../lib/redis');
+const { TieredCache } = require('../../lib/integrations/redis');
 
 const [port, prefix, channel] = process.argv.slice(2);
 const redis = new IORedis({ port: +port, host: '127.0.0.1' });

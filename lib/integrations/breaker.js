@@ -19,6 +19,15 @@
 const STATES = Object.freeze(['closed', 'open', 'half-open']);
 
 class CircuitBreaker {
+  #now;
+  #onStateChange;
+  #state;
+  #generation;
+  #consecutive;
+  #openedAt;
+  #probing;
+  #counts;
+
   /**
    * @param {{ failures?: number, resetAfter?: number, now?: () => number,
    *   onStateChange?: (to: string, from: string) => void }} [options]
@@ -30,20 +39,20 @@ class CircuitBreaker {
     if (typeof resetAfter !== 'number' || !(resetAfter >= 0) || resetAfter === Infinity) throw new RangeError(`breaker.resetAfter must be a finite number of ms >= 0, got ${resetAfter}`);
     this.failures = failures;
     this.resetAfter = resetAfter;
-    this._now = now || (() => Date.now());
-    this._onStateChange = onStateChange;
-    this._state = 'closed';
-    this._generation = 0; // bumped on every state change; tickets carry it
-    this._consecutive = 0;
-    this._openedAt = 0;
-    this._probing = false;
-    this._counts = { opened: 0, halfOpened: 0, closed: 0, shortCircuited: 0 };
+    this.#now = now || (() => Date.now());
+    this.#onStateChange = onStateChange;
+    this.#state = 'closed';
+    this.#generation = 0; // bumped on every state change; tickets carry it
+    this.#consecutive = 0;
+    this.#openedAt = 0;
+    this.#probing = false;
+    this.#counts = { opened: 0, halfOpened: 0, closed: 0, shortCircuited: 0 };
   }
 
   /** 'closed' | 'open' | 'half-open' (an open breaker past resetAfter reads as half-open). */
   get state() {
-    this._tick();
-    return this._state;
+    this.#tick();
+    return this.#state;
   }
 
   /**
@@ -51,32 +60,32 @@ class CircuitBreaker {
    * breaker refuses (open, or half-open with the probe still out).
    */
   acquire() {
-    this._tick();
-    if (this._state === 'closed') return this._generation;
-    if (this._state === 'half-open' && !this._probing) {
-      this._probing = true;
-      return this._generation;
+    this.#tick();
+    if (this.#state === 'closed') return this.#generation;
+    if (this.#state === 'half-open' && !this.#probing) {
+      this.#probing = true;
+      return this.#generation;
     }
-    this._counts.shortCircuited += 1;
+    this.#counts.shortCircuited += 1;
     return -1;
   }
 
   /** The call with `ticket` succeeded. */
   success(ticket) {
-    if (ticket !== this._generation) return;
-    if (this._state === 'half-open') this._to('closed');
-    this._consecutive = 0;
+    if (ticket !== this.#generation) return;
+    if (this.#state === 'half-open') this.#to('closed');
+    this.#consecutive = 0;
   }
 
   /** The call with `ticket` failed (an error or a timeout). */
   failure(ticket) {
-    if (ticket !== this._generation) return;
-    if (this._state === 'half-open') {
-      this._to('open');
+    if (ticket !== this.#generation) return;
+    if (this.#state === 'half-open') {
+      this.#to('open');
       return;
     }
-    this._consecutive += 1;
-    if (this._consecutive >= this.failures) this._to('open');
+    this.#consecutive += 1;
+    if (this.#consecutive >= this.failures) this.#to('open');
   }
 
   /**
@@ -84,29 +93,29 @@ class CircuitBreaker {
    * the current run of failures, how many times each state was entered, and the calls refused.
    */
   stats() {
-    return { state: this.state, consecutiveFailures: this._consecutive, ...this._counts };
+    return { state: this.state, consecutiveFailures: this.#consecutive, ...this.#counts };
   }
 
-  _tick() {
-    if (this._state === 'open' && this._now() - this._openedAt >= this.resetAfter) this._to('half-open');
+  #tick() {
+    if (this.#state === 'open' && this.#now() - this.#openedAt >= this.resetAfter) this.#to('half-open');
   }
 
-  _to(state) {
-    const from = this._state;
-    this._state = state;
-    this._generation += 1;
-    this._probing = false;
+  #to(state) {
+    const from = this.#state;
+    this.#state = state;
+    this.#generation += 1;
+    this.#probing = false;
     if (state === 'open') {
-      this._openedAt = this._now();
-      this._counts.opened += 1;
+      this.#openedAt = this.#now();
+      this.#counts.opened += 1;
     } else if (state === 'half-open') {
-      this._counts.halfOpened += 1;
+      this.#counts.halfOpened += 1;
     } else {
-      this._consecutive = 0;
-      this._counts.closed += 1;
+      this.#consecutive = 0;
+      this.#counts.closed += 1;
     }
-    if (this._onStateChange) {
-      try { this._onStateChange(state, from); } catch { /* a listener never breaks the breaker */ }
+    if (this.#onStateChange) {
+      try { this.#onStateChange(state, from); } catch { /* a listener never breaks the breaker */ }
     }
   }
 }

@@ -14,7 +14,7 @@
  */
 const IORedis = require('ioredis');
 const { startRedis } = require('../../js-tests/helpers/redis');
-const { TieredCache } = require('../../lib/redis');
+const { TieredCache } = require('../../lib/integrations/redis');
 
 const UP_MS = Number(process.env.REDIS_FAULT_UP_MS || 2000);
 const DOWN_MS = Number(process.env.REDIS_FAULT_DOWN_MS || 5000);

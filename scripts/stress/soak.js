@@ -15,6 +15,7 @@
  * Exit code 1 on any violation. Run with --expose-gc for steadier RSS figures.
  */
 const api = require('../../lib/api');
+const { internals } = require('../../lib/internal');
 
 const OPS = Number(process.env.SOAK_OPS || 2_000_000);
 const CHECK = Number(process.env.SOAK_CHECK || 10_000);
@@ -47,7 +48,7 @@ function soakCache(backend) {
   let warmOps = 0;
   const bound = [];
   let hits = 0;
-  const sizeOf = (c) => (typeof c._bytes === 'number' ? c._bytes : null); // the cache's running sum of sizeOf
+  const sizeOf = (c) => internals(c).bytes; // the cache's running sum of sizeOf
   for (let i = 1; i <= OPS; i++) {
     const x = r();
     const n = (r() * KEYSPACE) | 0;
@@ -113,14 +114,14 @@ async function soakDebouncer(backend) {
   for (let w = 0; w < waves; w++) {
     for (let i = 0; i < KEYS * 2 && scheduled < DEB; i++, scheduled++) d.schedule(`vagon:${w}:${i % KEYS}`, i);
     await d.flush();
-    mem.push(d._core.memoryBytes());
+    mem.push(internals(d).core.memoryBytes());
   }
   const ms = Date.now() - t0;
   const st = d.stats();
   const leftovers = {
-    pending: d.pending, ids: d._ids.size, waiters: d._waiters ? d._waiters.size : 0,
-    payloads: d._payloads ? d._payloads.filter((p) => p !== undefined).length : 0,
-    liveKeys: d._keys.filter((k) => k !== undefined).length,
+    pending: d.pending, ids: internals(d).ids.size, waiters: internals(d).waiters.size,
+    payloads: internals(d).payloads.filter((p) => p !== undefined).length,
+    liveKeys: internals(d).keys.filter((k) => k !== undefined).length,
   };
   const grew = mem.length > 2 && mem.at(-1) > mem[1];
   await d.close();

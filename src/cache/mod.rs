@@ -3,12 +3,12 @@
 //! (`lib/cache.js`), by measurement:
 //!
 //! **Where the FFI crossing is, and why.** A `get` that crosses into native code per call
-//! cannot beat lru-cache: a napi class method with a string key costs ~370 ns, a wasm call
-//! with a string ~100–120 ns (the copy into linear memory), lru-cache's `get` ~123 ns and
-//! a JS `Map.get` ~11 ns (Node 20, this machine). A Caffeine-style read buffer (slot ids
-//! in a shared `Uint32Array`, replayed into a Rust policy in one call) still needs the
-//! key → slot lookup on the JS side, i.e. a `Map.get`, plus the buffer write — so once the
-//! Map is there, moving the recency list across the boundary buys nothing but a replay.
+//! cannot beat lru-cache: a crossing with a string key costs more than lru-cache's whole
+//! `get`, which costs ~10× a JS `Map.get` (docs/cache.md has the figures). A Caffeine-style
+//! read buffer (slot ids in a shared `Uint32Array`, replayed into a Rust policy in one
+//! call) still needs the key → slot lookup on the JS side, i.e. a `Map.get`, plus the
+//! buffer write — so once the Map is there, moving the recency list across the boundary
+//! buys nothing but a replay.
 //! So the hot path is lru-cache's own design, leaner: a JS `Map` key → slot, values in a
 //! JS array (held by reference), recency as a doubly linked list in two `Uint32Array`s,
 //! expiry in a `Float64Array` allocated on first use of a TTL. `get`, `set`, `has`,
@@ -31,15 +31,10 @@
 //!
 //! The index is an LSM in miniature (see [`index`]): a front-coded sorted run plus a
 //! small `BTreeMap` delta, so a key costs its differing suffix plus a few bytes, not a
-//! second full copy (15.9 bytes per key at 1M keys, run + per-slot state). Invalidated
-//! entries are tombstoned on the JS side (value released at once, Map entry purged lazily):
-//! at 111k matches the `Map.delete`s alone took ~19 ms, the tombstones ~2.6 ms.
-//!
-//! Measured (bench/cache.bench.js, one run on a loaded 2-core machine, ratios vs lru-cache
-//! 11 / vs the original design's Map scan, native / wasm): get hit 1.21× / 1.24× (same JS
-//! path); set at capacity 1.22× / 1.36×; `/^client:42:/` on 1M keys 2346× / 1449×;
-//! `/^client:1\d*:/` (111k matches) 4.8× / 4.2×; unanchored `/item:42/` 2.7× / 1.2×; RSS per
-//! entry at 1M with the index built 0.97× lru-cache's (native). Details in `docs/cache.md`.
+//! second full copy. Invalidated entries are tombstoned on the JS side (value released at
+//! once, Map entry purged lazily): `Map.delete` per match would dominate a large
+//! invalidation. docs/cache.md has the measurements (bytes per key, invalidation times,
+//! ratios against lru-cache and the original design's Map scan).
 
 pub mod glob;
 pub mod index;

@@ -24,20 +24,6 @@ pub enum PatternKind {
     Glob,
 }
 
-impl PatternKind {
-    /// Decodes the numeric kind the bindings pass (0 regex, 1 prefix, 2 glob).
-    pub fn from_code(code: u32) -> Result<PatternKind> {
-        match code {
-            0 => Ok(PatternKind::Regex),
-            1 => Ok(PatternKind::Prefix),
-            2 => Ok(PatternKind::Glob),
-            other => Err(Error::InvalidKey(format!(
-                "pattern kind must be 0 (regex), 1 (prefix) or 2 (glob), got {other}"
-            ))),
-        }
-    }
-}
-
 /// The bytes a matcher reads for a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum View {

@@ -20,39 +20,29 @@
 //! - list **B** (only when `maxWait` is set), keys by first schedule time: appended once,
 //!   never moved, so the head has the smallest `first + maxWait`.
 //!
-//! Both are intrusive doubly linked lists threaded through the per-key slot vector
-//! (`u32` links, no allocation per schedule), so schedule, take and cancel are O(1). The
-//! irregular deadlines (retries, follow-ups after a dirty run) go to an indexed binary
-//! min-heap (each slot knows its heap position, so a key is moved or removed in
-//! O(log h) where h counts only those keys); keys forced by `flush` go to a FIFO *ready*
-//! list. The earliest deadline is the minimum of four O(1) heads.
-//!
-//! Measured (release build, `cargo test --release -p hotpath-core bench_lists -- --ignored
-//! --nocapture`, 100k keys × 10 re-schedules, wait 5 s, on the shared 2-core machine, two
-//! runs): the two lists take **11.7–13.4 ns per schedule**; an indexed binary heap alone
-//! (each re-schedule is an increase-key, a sift-down through ~17 levels of a 100k heap)
-//! takes **108–185 ns**; a lazy-deletion `BinaryHeap` pushes in ~4 ns but keeps all 10
-//! entries per key (16 B each, 16 MB for this workload) until they surface, and every pop
-//! must then check whether its entry is stale. A hierarchical timing wheel would also be O(1) but rounds
-//! deadlines to its tick and cascades; the lists are exact and simpler. The heap is kept
-//! for the rare irregular deadlines, where its O(log h) is paid only by keys that failed
-//! or were re-scheduled while running. Seen from JS the core's share is small either way:
-//! a batch of schedules costs ~25–40 ns per entry through napi (~75–110 ns through wasm),
-//! against ~200 ns for the JS `Map` lookup that interns the key.
-//!
-//! Each key costs one 40-byte `Slot` (two `f64` times, four `u32` links, a count, the
-//! attempt, state and location bytes), stored in chunks of 256 indexed by id. Chunks
-//! rather than one doubling vector: growth never copies, and there is at most one partly
-//! used chunk, so 100k keys take 40 B each (measured via `memory_bytes`) where the vector
-//! held 54 B each (its capacity slack). Either way a fresh instance pays first-touch page
-//! faults: 100k new ids cost ~5× what they cost on an instance whose memory already exists
-//! (37.5 vs 7.9 ns per id with the vector, 77.5 vs 15.1 ns with chunks in a later, more
-//! loaded run). The JS side reuses the ids of idle keys, so the storage is
-//! as large as the largest number of keys live at once.
+//! Both are intrusive doubly linked lists threaded through the per-key slots (one generic
+//! [`lists`] type; `u32` links, no allocation per schedule), so schedule, take and cancel
+//! are O(1). The irregular deadlines (retries, follow-ups after a dirty run) go to an
+//! indexed binary min-heap ([`retry`]: each slot knows its heap position, so a key is moved
+//! or removed in O(log h) where h counts only those keys); keys forced by `flush` go to a
+//! FIFO *ready* list. The earliest deadline is the minimum of four O(1) heads. Each key
+//! costs one 40-byte slot ([`slots`]), stored in chunks of 256 indexed by id; the JS side
+//! reuses the ids of idle keys, so the storage is as large as the largest number of keys
+//! live at once. docs/debounce.md has the measurements behind these choices (lists against
+//! a heap, a lazy-deletion heap and a timing wheel; chunks against a doubling vector).
 
 use crate::{Error, Result};
 
-const NIL: u32 = u32::MAX;
+mod lists;
+mod retry;
+mod slots;
+
+use lists::{List, BY_FIRST, MAIN};
+use retry::Heap;
+use slots::{
+    Slot, Slots, LOC_FORCED, LOC_HEAP, LOC_LISTS, LOC_NONE, LOC_READY, NIL, ST_DIRTY, ST_IDLE,
+    ST_PENDING, ST_RUNNING,
+};
 
 /// Debouncer options, already in milliseconds. See [`Config::validate`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,44 +73,79 @@ impl Default for Config {
     }
 }
 
+fn bad_option(name: &str, v: f64, rule: &str) -> Error {
+    Error::InvalidSpec(format!("options.{name} must be {rule}, got {v}"))
+}
+
+/// The most attempts per run.
+pub const MAX_ATTEMPTS: u32 = 1000;
+
 impl Config {
-    /// Checks every option; the error ([`Error::InvalidSpec`]) names the option and value.
+    /// Checks every option; the error ([`Error::InvalidSpec`]) names the option as the JS
+    /// `Debouncer` takes it (`options.wait`, `options.retry.delay`, …) and the value.
     pub fn validate(&self) -> Result<()> {
-        let bad = |name: &str, v: f64, rule: &str| {
-            Err(Error::InvalidSpec(format!(
-                "{name} must be {rule}, got {v}"
-            )))
-        };
+        let ms = "a finite number of ms >= 0";
         if !(self.wait.is_finite() && self.wait >= 0.0) {
-            return bad("wait", self.wait, "a finite number of ms >= 0");
+            return Err(bad_option("wait", self.wait, ms));
         }
         if let Some(m) = self.max_wait {
             if !(m.is_finite() && m >= 0.0) {
-                return bad("maxWait", m, "a finite number of ms >= 0");
+                return Err(bad_option("maxWait", m, ms));
             }
         }
-        if self.attempts < 1 || self.attempts > 1000 {
-            return bad(
+        if self.attempts < 1 || self.attempts > MAX_ATTEMPTS {
+            return Err(bad_option(
                 "retry.attempts",
                 self.attempts as f64,
                 "an integer from 1 to 1000",
-            );
+            ));
         }
         if !(self.delay.is_finite() && self.delay >= 0.0) {
-            return bad("retry.delay", self.delay, "a finite number of ms >= 0");
+            return Err(bad_option("retry.delay", self.delay, ms));
         }
         if !(self.factor.is_finite() && self.factor >= 1.0) {
-            return bad("retry.factor", self.factor, "a finite number >= 1");
+            return Err(bad_option(
+                "retry.factor",
+                self.factor,
+                "a finite number >= 1",
+            ));
         }
         Ok(())
     }
+}
 
-    /// The delay before retry `n` (1-based): `delay * factor^(n-1)`.
-    pub fn backoff(&self, n: u32) -> f64 {
-        self.delay
-            * self
-                .factor
-                .powi(n.saturating_sub(1).min(i32::MAX as u32) as i32)
+/// The options as a caller holding only numbers gives them (JS): [`Options::validate`]
+/// checks them all and makes the [`Config`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// See [`Config::wait`].
+    pub wait: f64,
+    /// See [`Config::max_wait`].
+    pub max_wait: Option<f64>,
+    /// See [`Config::attempts`]: an integer from 1 to 1000.
+    pub attempts: f64,
+    /// See [`Config::delay`].
+    pub delay: f64,
+    /// See [`Config::factor`].
+    pub factor: f64,
+}
+
+impl Options {
+    /// The [`Config`], or [`Error::InvalidSpec`] naming the first bad option and its value.
+    pub fn validate(self) -> Result<Config> {
+        let a = self.attempts;
+        if !(a.fract() == 0.0 && a >= 1.0 && a <= MAX_ATTEMPTS as f64) {
+            return Err(bad_option("retry.attempts", a, "an integer from 1 to 1000"));
+        }
+        let cfg = Config {
+            wait: self.wait,
+            max_wait: self.max_wait,
+            attempts: a as u32,
+            delay: self.delay,
+            factor: self.factor,
+        };
+        cfg.validate()?;
+        Ok(cfg)
     }
 }
 
@@ -188,110 +213,6 @@ pub struct Stats {
     pub running: u64,
 }
 
-const LOC_NONE: u8 = 0;
-const LOC_LISTS: u8 = 1;
-const LOC_HEAP: u8 = 2;
-const LOC_READY: u8 = 3;
-/// Running-dirty and flushed: the follow-up goes to the ready list when the run ends.
-const LOC_FORCED: u8 = 4;
-
-/// Per-key bookkeeping, 40 bytes. `prev`/`next` link list A or the ready list; while the
-/// key is in the heap, `prev` holds its heap index. `bprev`/`bnext` link list B.
-#[derive(Debug, Clone, Copy)]
-struct Slot {
-    last: f64,
-    first: f64,
-    prev: u32,
-    next: u32,
-    bprev: u32,
-    bnext: u32,
-    count: u32,
-    attempt: u16,
-    state: u8,
-    loc: u8,
-}
-
-const ST_IDLE: u8 = 0;
-const ST_PENDING: u8 = 1;
-const ST_RUNNING: u8 = 2;
-const ST_DIRTY: u8 = 3;
-
-impl Slot {
-    const IDLE: Slot = Slot {
-        last: 0.0,
-        first: 0.0,
-        prev: NIL,
-        next: NIL,
-        bprev: NIL,
-        bnext: NIL,
-        count: 0,
-        attempt: 0,
-        state: ST_IDLE,
-        loc: LOC_NONE,
-    };
-}
-
-#[derive(Debug, Clone, Copy)]
-struct List {
-    head: u32,
-    tail: u32,
-}
-
-impl List {
-    const EMPTY: List = List {
-        head: NIL,
-        tail: NIL,
-    };
-}
-
-const CHUNK_BITS: usize = 8;
-const CHUNK: usize = 1 << CHUNK_BITS;
-
-/// Slots in fixed chunks of 256 (10 KB): growing never copies existing slots and never
-/// holds more than one partly used chunk (a doubling vector copies ~2× its size while it
-/// grows and keeps up to 2× slack).
-#[derive(Debug, Clone, Default)]
-struct Slots {
-    chunks: Vec<Box<[Slot]>>,
-}
-
-impl Slots {
-    /// Slots allocated (a multiple of the chunk size).
-    fn len(&self) -> usize {
-        self.chunks.len() * CHUNK
-    }
-
-    fn ensure(&mut self, i: usize) {
-        while i >= self.len() {
-            self.chunks.push(vec![Slot::IDLE; CHUNK].into_boxed_slice());
-        }
-    }
-
-    fn get(&self, i: usize) -> Option<&Slot> {
-        self.chunks
-            .get(i >> CHUNK_BITS)
-            .map(|c| &c[i & (CHUNK - 1)])
-    }
-
-    fn bytes(&self) -> usize {
-        self.len() * std::mem::size_of::<Slot>()
-            + self.chunks.capacity() * std::mem::size_of::<Box<[Slot]>>()
-    }
-}
-
-impl std::ops::Index<usize> for Slots {
-    type Output = Slot;
-    fn index(&self, i: usize) -> &Slot {
-        &self.chunks[i >> CHUNK_BITS][i & (CHUNK - 1)]
-    }
-}
-
-impl std::ops::IndexMut<usize> for Slots {
-    fn index_mut(&mut self, i: usize) -> &mut Slot {
-        &mut self.chunks[i >> CHUNK_BITS][i & (CHUNK - 1)]
-    }
-}
-
 /// Per-key debounce bookkeeping for dense numeric ids (see the module doc).
 #[derive(Debug, Clone)]
 pub struct Debouncer {
@@ -300,7 +221,7 @@ pub struct Debouncer {
     a: List,
     b: List,
     ready: List,
-    heap: Vec<(f64, u32)>,
+    heap: Heap,
     now: f64,
     stats: Stats,
 }
@@ -315,10 +236,10 @@ impl Debouncer {
         Ok(Debouncer {
             cfg,
             slots: Slots::default(),
-            a: List::EMPTY,
-            b: List::EMPTY,
-            ready: List::EMPTY,
-            heap: Vec::new(),
+            a: List::new(MAIN),
+            b: List::new(BY_FIRST),
+            ready: List::new(MAIN),
+            heap: Heap::default(),
             now: f64::NEG_INFINITY,
             stats: Stats::default(),
         })
@@ -351,178 +272,19 @@ impl Debouncer {
         Ok(())
     }
 
-    // ---- intrusive lists -------------------------------------------------------------
-
-    fn push_a(&mut self, id: u32) {
-        let tail = self.a.tail;
-        let s = &mut self.slots[id as usize];
-        s.prev = tail;
-        s.next = NIL;
-        if tail == NIL {
-            self.a.head = id;
-        } else {
-            self.slots[tail as usize].next = id;
-        }
-        self.a.tail = id;
-    }
-
-    fn unlink_a(&mut self, id: u32) {
-        let Slot { prev, next, .. } = self.slots[id as usize];
-        if prev == NIL {
-            self.a.head = next;
-        } else {
-            self.slots[prev as usize].next = next;
-        }
-        if next == NIL {
-            self.a.tail = prev;
-        } else {
-            self.slots[next as usize].prev = prev;
-        }
-    }
-
-    fn push_ready(&mut self, id: u32) {
-        let tail = self.ready.tail;
-        let s = &mut self.slots[id as usize];
-        s.prev = tail;
-        s.next = NIL;
-        if tail == NIL {
-            self.ready.head = id;
-        } else {
-            self.slots[tail as usize].next = id;
-        }
-        self.ready.tail = id;
-    }
-
-    fn unlink_ready(&mut self, id: u32) {
-        let Slot { prev, next, .. } = self.slots[id as usize];
-        if prev == NIL {
-            self.ready.head = next;
-        } else {
-            self.slots[prev as usize].next = next;
-        }
-        if next == NIL {
-            self.ready.tail = prev;
-        } else {
-            self.slots[next as usize].prev = prev;
-        }
-    }
-
-    fn push_b(&mut self, id: u32) {
-        let tail = self.b.tail;
-        let s = &mut self.slots[id as usize];
-        s.bprev = tail;
-        s.bnext = NIL;
-        if tail == NIL {
-            self.b.head = id;
-        } else {
-            self.slots[tail as usize].bnext = id;
-        }
-        self.b.tail = id;
-    }
-
-    fn unlink_b(&mut self, id: u32) {
-        let Slot { bprev, bnext, .. } = self.slots[id as usize];
-        if bprev == NIL {
-            self.b.head = bnext;
-        } else {
-            self.slots[bprev as usize].bnext = bnext;
-        }
-        if bnext == NIL {
-            self.b.tail = bprev;
-        } else {
-            self.slots[bnext as usize].bprev = bprev;
-        }
-    }
-
-    // ---- indexed heap ----------------------------------------------------------------
-
-    fn heap_less(a: (f64, u32), b: (f64, u32)) -> bool {
-        a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
-    }
-
-    fn heap_set(&mut self, i: usize, e: (f64, u32)) {
-        self.heap[i] = e;
-        self.slots[e.1 as usize].prev = i as u32;
-    }
-
-    fn heap_up(&mut self, mut i: usize) {
-        let e = self.heap[i];
-        while i > 0 {
-            let p = (i - 1) / 2;
-            if Self::heap_less(e, self.heap[p]) {
-                let pe = self.heap[p];
-                self.heap_set(i, pe);
-                i = p;
-            } else {
-                break;
-            }
-        }
-        self.heap_set(i, e);
-    }
-
-    fn heap_down(&mut self, mut i: usize) {
-        let n = self.heap.len();
-        let e = self.heap[i];
-        loop {
-            let l = 2 * i + 1;
-            if l >= n {
-                break;
-            }
-            let r = l + 1;
-            let c = if r < n && Self::heap_less(self.heap[r], self.heap[l]) {
-                r
-            } else {
-                l
-            };
-            if Self::heap_less(self.heap[c], e) {
-                let ce = self.heap[c];
-                self.heap_set(i, ce);
-                i = c;
-            } else {
-                break;
-            }
-        }
-        self.heap_set(i, e);
-    }
-
-    fn heap_push(&mut self, id: u32, deadline: f64) {
-        self.heap.push((deadline, id));
-        let i = self.heap.len() - 1;
-        self.heap_up(i);
-    }
-
-    fn heap_remove(&mut self, id: u32) {
-        let i = self.slots[id as usize].prev as usize;
-        let last = self.heap.pop().expect("heap holds the key");
-        if i < self.heap.len() {
-            self.heap_set(i, last);
-            self.heap_up(i);
-            let j = self.slots[last.1 as usize].prev as usize;
-            self.heap_down(j);
-        }
-    }
-
-    fn heap_update(&mut self, id: u32, deadline: f64) {
-        let i = self.slots[id as usize].prev as usize;
-        self.heap[i].0 = deadline;
-        self.heap_up(i);
-        let j = self.slots[id as usize].prev as usize;
-        self.heap_down(j);
-    }
-
     // ---- placement -------------------------------------------------------------------
 
     /// Removes a pending key from whichever structure holds it.
     fn unplace(&mut self, id: u32) {
         match self.slots[id as usize].loc {
             LOC_LISTS => {
-                self.unlink_a(id);
+                self.a.unlink(&mut self.slots, id);
                 if self.cfg.max_wait.is_some() {
-                    self.unlink_b(id);
+                    self.b.unlink(&mut self.slots, id);
                 }
             }
-            LOC_HEAP => self.heap_remove(id),
-            LOC_READY => self.unlink_ready(id),
+            LOC_HEAP => self.heap.remove(&mut self.slots, id),
+            LOC_READY => self.ready.unlink(&mut self.slots, id),
             _ => {}
         }
         self.slots[id as usize].loc = LOC_NONE;
@@ -541,12 +303,12 @@ impl Debouncer {
         if self.slots[id as usize].loc == LOC_FORCED {
             self.slots[id as usize].last = now;
             self.slots[id as usize].loc = LOC_READY;
-            self.push_ready(id);
+            self.ready.push(&mut self.slots, id);
             return now;
         }
         let d = self.debounce_deadline(&self.slots[id as usize]).max(now);
         self.slots[id as usize].loc = LOC_HEAP;
-        self.heap_push(id, d);
+        self.heap.push(&mut self.slots, id, d);
         d
     }
 
@@ -600,9 +362,9 @@ impl Debouncer {
                     ..Slot::IDLE
                 };
                 self.stats.pending += 1;
-                self.push_a(id);
+                self.a.push(&mut self.slots, id);
                 if has_max {
-                    self.push_b(id);
+                    self.b.push(&mut self.slots, id);
                 }
             }
             ST_PENDING => {
@@ -612,15 +374,15 @@ impl Debouncer {
                     LOC_LISTS => {
                         self.slots[i].last = now;
                         if self.a.tail != id {
-                            self.unlink_a(id);
-                            self.push_a(id);
+                            self.a.unlink(&mut self.slots, id);
+                            self.a.push(&mut self.slots, id);
                         }
                     }
                     LOC_HEAP if s.attempt == 0 => {
                         // A follow-up after a dirty run: the debounce window moves on.
                         self.slots[i].last = now;
                         let d = self.debounce_deadline(&self.slots[i]).max(now);
-                        self.heap_update(id, d);
+                        self.heap.update(&mut self.slots, id, d);
                     }
                     // A retry keeps its backoff deadline; a forced key stays due now.
                     _ => {}
@@ -666,7 +428,7 @@ impl Debouncer {
             let id = self.b.head;
             offer(self.slots[id as usize].first + m, id, LOC_LISTS);
         }
-        if let Some(&(d, id)) = self.heap.first() {
+        if let Some((d, id)) = self.heap.first() {
             offer(d, id, LOC_HEAP);
         }
         if self.ready.head != NIL {
@@ -725,7 +487,7 @@ impl Debouncer {
                     self.unplace(id);
                     self.slots[id as usize].last = now;
                     self.slots[id as usize].loc = LOC_READY;
-                    self.push_ready(id);
+                    self.ready.push(&mut self.slots, id);
                 }
                 Forced::Queued
             }
@@ -787,7 +549,7 @@ impl Debouncer {
             s.attempt = n as u16;
             s.state = ST_PENDING;
             s.loc = LOC_HEAP;
-            self.heap_push(id, at);
+            self.heap.push(&mut self.slots, id, at);
             return Ok(Outcome::Retry(at));
         }
         if !ok {
@@ -911,7 +673,7 @@ impl Debouncer {
 
     /// Bytes held by the bookkeeping (slot chunks and heap capacity).
     pub fn memory_bytes(&self) -> usize {
-        self.slots.bytes() + self.heap.capacity() * std::mem::size_of::<(f64, u32)>()
+        self.slots.bytes() + self.heap.bytes()
     }
 }
 

@@ -205,8 +205,39 @@ fn bad_options_name_the_option() {
     ] {
         let e = Debouncer::new(c).unwrap_err();
         assert_eq!(e.code(), "ERR_INVALID_SPEC");
-        assert!(e.message().starts_with(name), "{}", e.message());
+        assert!(
+            e.message().starts_with(&format!("options.{name} ")),
+            "{}",
+            e.message()
+        );
     }
+    // The numbers as JS gives them: attempts must be a whole number in range.
+    let opts = |attempts: f64| Options {
+        wait: 1.0,
+        max_wait: None,
+        attempts,
+        delay: 0.0,
+        factor: 2.0,
+    };
+    for bad in [0.0, 1.5, 1001.0, f64::NAN, f64::INFINITY] {
+        let e = opts(bad).validate().unwrap_err();
+        assert!(
+            e.message().starts_with("options.retry.attempts "),
+            "{}",
+            e.message()
+        );
+    }
+    assert_eq!(opts(3.0).validate().unwrap().attempts, 3);
+    assert_eq!(
+        Options {
+            wait: -1.0,
+            ..opts(1.0)
+        }
+        .validate()
+        .unwrap_err()
+        .message(),
+        "options.wait must be a finite number of ms >= 0, got -1"
+    );
     let mut d = deb(1.0);
     assert_eq!(d.done(4, true, 0.0).unwrap_err().code(), "ERR_INVALID_KEY");
     assert_eq!(
@@ -549,7 +580,7 @@ proptest! {
         }
     }
 
-    /// Seed Property 4: any N schedules of one key, each within `wait` of the previous one,
+    /// Any N schedules of one key, each within `wait` of the previous one,
     /// make exactly one run, due `wait` after the last (or at first + maxWait).
     #[test]
     fn property_4_n_schedules_one_run(

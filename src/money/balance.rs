@@ -113,7 +113,7 @@ impl Balances {
     }
 
     /// The exact results, one row per currency in first-seen order; `Error::Overflow` when
-    /// an exact total does not fit a [`Decimal`] ([`Balances::to_text`] rounds first).
+    /// an exact total does not fit a [`Decimal`] ([`Balances::rounded_rows`] rounds first).
     pub fn rows(&self) -> Result<Vec<BalanceRow>> {
         self.rows
             .iter()
@@ -131,63 +131,68 @@ impl Balances {
             .collect()
     }
 
-    /// The results as text for the bindings: one line per currency, tab-separated:
-    /// `code, total per category…, balance`, each computed exactly, rounded once to the
-    /// currency's minor unit with `mode` and printed with exactly that many decimals.
-    /// `Error::Overflow` only when a rounded figure does not fit.
-    pub fn to_text(&self, mode: Rounding) -> Result<String> {
-        let mut out = String::new();
-        for (currency, minor, accs) in &self.rows {
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            out.push_str(currency);
-            let totals: Vec<Exact> = accs.iter().map(Accumulator::exact).collect();
-            let pick = |i: Option<usize>| i.map(|i| totals[i]).unwrap_or(Exact::ZERO);
-            let balance = pick(self.income).checked_add(-pick(self.expense));
-            for v in totals
-                .iter()
-                .map(|&t| Some(t))
-                .chain(std::iter::once(balance))
-            {
-                let rounded = v
-                    .map(|v| v.round(*minor, mode))
-                    .and_then(Exact::to_decimal)
-                    .ok_or_else(|| {
-                        Error::Overflow(format!(
-                            "a {currency} balance total does not fit the exact decimal range (38 significant digits)"
-                        ))
-                    })?;
-                out.push('\t');
-                out.push_str(&rounded.to_fixed(*minor));
-            }
-        }
-        Ok(out)
+    /// The results rounded for output, one row per currency in first-seen order: each total
+    /// and the balance computed exactly, then rounded once to the currency's minor unit with
+    /// `mode`. `Error::Overflow` only when a rounded figure does not fit.
+    pub fn rounded_rows(&self, mode: Rounding) -> Result<Vec<BalanceRow>> {
+        self.rows
+            .iter()
+            .map(|(currency, minor, accs)| {
+                let exact: Vec<Exact> = accs.iter().map(Accumulator::exact).collect();
+                let pick = |i: Option<usize>| i.map(|i| exact[i]).unwrap_or(Exact::ZERO);
+                let balance = pick(self.income).checked_add(-pick(self.expense));
+                let round = |v: Option<Exact>| {
+                    v.map(|v| v.round(*minor, mode))
+                        .and_then(Exact::to_decimal)
+                        .ok_or_else(|| {
+                            Error::Overflow(format!(
+                                "a {currency} balance total does not fit the exact decimal range (38 significant digits)"
+                            ))
+                        })
+                };
+                Ok(BalanceRow {
+                    currency: currency.clone(),
+                    minor_unit: *minor,
+                    totals: exact.iter().map(|&t| round(Some(t))).collect::<Result<_>>()?,
+                    balance: round(balance)?,
+                })
+            })
+            .collect()
     }
 }
 
-/// Column input for balances of documents whose fields were extracted on the JS side:
-/// `currencies` are the distinct codes (`'\n'`-joined), then one entry per counted
-/// (document, category): currency index, category index, and the amount — a JS number in
-/// `values`, or for the `s*` columns a decimal string (`'\n'`-joined `strings`).
-#[allow(clippy::too_many_arguments)]
-pub fn balance_columns(
-    categories: Vec<String>,
-    currencies: &str,
-    cur: &[u32],
-    cat: &[u8],
-    values: &[f64],
-    scur: &[u32],
-    scat: &[u8],
-    strings: &str,
-) -> Result<Balances> {
-    let mut b = Balances::new(categories);
-    let mut rows = Vec::new();
-    if !currencies.is_empty() {
-        for c in currencies.split('\n') {
-            rows.push(b.currency(c)?);
-        }
-    }
+/// Balance input whose fields were read on the JS side: for each counted (document,
+/// category), the currency index, the category index and the amount — a JS number in
+/// `values`, or a decimal string in `strings` (the `s*` columns).
+#[derive(Debug, Clone, Default)]
+pub struct Columns<'a> {
+    /// Category names, in output order (`income` and `expense` make `balance`).
+    pub categories: Vec<String>,
+    /// The distinct currency codes the currency indexes refer to.
+    pub currencies: Vec<&'a str>,
+    /// Currency index of each number amount.
+    pub cur: &'a [u32],
+    /// Category index of each number amount.
+    pub cat: &'a [u8],
+    /// The number amounts.
+    pub values: &'a [f64],
+    /// Currency index of each decimal-string amount.
+    pub scur: &'a [u32],
+    /// Category index of each decimal-string amount.
+    pub scat: &'a [u8],
+    /// The decimal-string amounts.
+    pub strings: Vec<&'a str>,
+}
+
+/// Balances from [`Columns`]; an index out of range or columns of unequal lengths are
+/// `Error::InvalidAmount`, an unknown currency `Error::UnknownCurrency`.
+pub fn balance_columns(c: &Columns) -> Result<Balances> {
+    let mut b = Balances::new(c.categories.clone());
+    let rows = c
+        .currencies
+        .iter()
+        .map(|code| b.currency(code))
+        .collect::<Result<Vec<_>>>()?;
     let ncat = b.categories.len();
     let check = |ci: u32, k: u8, i: usize| -> Result<(usize, usize)> {
         let r = *rows.get(ci as usize).ok_or_else(|| {
@@ -202,31 +207,22 @@ pub fn balance_columns(
         }
         Ok((r, k as usize))
     };
-    if cur.len() != values.len() || cat.len() != values.len() || scur.len() != scat.len() {
+    if c.cur.len() != c.values.len()
+        || c.cat.len() != c.values.len()
+        || c.scur.len() != c.strings.len()
+        || c.scat.len() != c.strings.len()
+    {
         return Err(Error::InvalidAmount(
             "balance columns must have equal lengths".into(),
         ));
     }
-    for i in 0..values.len() {
-        let (r, k) = check(cur[i], cat[i], i)?;
-        b.add_f64(r, k, values[i]).map_err(|e| at_index(e, i))?;
+    for i in 0..c.values.len() {
+        let (r, k) = check(c.cur[i], c.cat[i], i)?;
+        b.add_f64(r, k, c.values[i]).map_err(|e| at_index(e, i))?;
     }
-    if !strings.is_empty() {
-        let mut n = 0;
-        for (i, s) in strings.split('\n').enumerate() {
-            let (ci, k) = (
-                *scur.get(i).unwrap_or(&u32::MAX),
-                *scat.get(i).unwrap_or(&u8::MAX),
-            );
-            let (r, k) = check(ci, k, i)?;
-            b.add(r, k, Decimal::parse(s)?)?;
-            n += 1;
-        }
-        if n != scur.len() {
-            return Err(Error::InvalidAmount(
-                "balance string column length mismatch".into(),
-            ));
-        }
+    for (i, s) in c.strings.iter().enumerate() {
+        let (r, k) = check(c.scur[i], c.scat[i], i)?;
+        b.add(r, k, Decimal::parse(s)?)?;
     }
     Ok(b)
 }

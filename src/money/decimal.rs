@@ -45,23 +45,15 @@ pub enum Rounding {
 }
 
 impl Rounding {
-    /// The mode for a binding's numeric code: 0 half-even, 1 half-up, 2 down, 3 up,
-    /// 4 floor, 5 ceil.
-    pub fn from_code(code: u32) -> Result<Rounding> {
-        Ok(match code {
-            0 => Rounding::HalfEven,
-            1 => Rounding::HalfUp,
-            2 => Rounding::Down,
-            3 => Rounding::Up,
-            4 => Rounding::Floor,
-            5 => Rounding::Ceil,
-            _ => {
-                return Err(Error::InvalidAmount(format!(
-                    "rounding must be one of 'half-even', 'half-up', 'down', 'up', 'floor', 'ceil', got code {code}"
-                )))
-            }
-        })
-    }
+    /// Every mode.
+    pub const ALL: [Rounding; 6] = [
+        Rounding::HalfEven,
+        Rounding::HalfUp,
+        Rounding::Down,
+        Rounding::Up,
+        Rounding::Floor,
+        Rounding::Ceil,
+    ];
 }
 
 /// Where the part discarded by a truncation lies, as a fraction `f` of one unit of the last

@@ -22,12 +22,9 @@
 //! in such a spill, so they are exact and the same in any order. The fast paths are
 //! unchanged; the slow path costs microseconds and only runs where the old code failed.
 //!
-//! Measured (release, 2-core machine shared with three other builds, medians of 5 rounds,
-//! `bench/money.bench.js`): the exact sum of 1M two-decimal JS numbers from a `Float64Array`
-//! takes 3.4 ms native (4.3 ms wasm) against 1.3 ms for a plain, inexact float sum and
-//! 2 275 ms for decimal.js — 2.6× the float time, 671× faster than decimal.js. The per-amount
-//! work is one multiply, one divide, one compare and an `i64` add, which is what made the
-//! fixed-point design worth it; see `docs/money.md` for every ratio.
+//! The bulk sum of two-decimal JS numbers is one multiply, one divide, one compare and an
+//! `i64` add per amount, which is what made the fixed-point design worth it; docs/money.md
+//! has the measurements (against a plain float sum and decimal.js).
 //!
 //! # JS numbers
 //!
@@ -41,26 +38,26 @@
 //!
 //! # Where the JS boundary is
 //!
-//! Every bulk operation is one call: a `Float64Array` of numbers (borrowed zero-copy by the
-//! Node binding, copied once into wasm memory), other amounts as one `'\n'`-joined string,
-//! Decimal128s as one byte array. Balances of JS objects cross as columns (currency index,
-//! category index, amount); raw BSON crosses as one buffer read here in one pass.
+//! This crate takes plain Rust values: slices of numbers, strings, Decimal128 bytes, a
+//! [`Columns`] struct. The binding (`bindings/src/money.rs`) packs each bulk operation into
+//! one crossing (a `Float64Array`, one `'\n'`-joined string, one byte array) and converts.
 
 pub mod allocate;
-pub mod api;
 pub mod balance;
 pub mod currency;
 pub mod decimal;
 pub mod exact;
+pub mod ops;
 pub mod sum;
 pub mod wide;
 
 pub use allocate::allocate;
-pub use balance::{balance_bson, balance_columns, BalanceOptions, BalanceRow, Balances};
+pub use balance::{balance_bson, balance_columns, BalanceOptions, BalanceRow, Balances, Columns};
 pub use currency::{lookup, minor_unit, register_currency, ISO_4217};
 pub use decimal::{Decimal, Frac, Rounding, MAX_SCALE};
 pub use exact::Exact;
-pub use sum::{sum_f64, sum_mixed, Accumulator};
+pub use ops::{apply, check_scale, Op, DIV_SCALE};
+pub use sum::{sum_f64, sum_mixed, sum_mixed_acc, Accumulator};
 
 /// Significant digits kept by an inverse or cross exchange rate.
 pub const RATE_SIGNIFICANT_DIGITS: u32 = 12;

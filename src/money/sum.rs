@@ -190,20 +190,26 @@ pub fn sum_f64(xs: &[f64]) -> Result<Decimal> {
     acc.value()
 }
 
-/// The exact sum of three groups of amounts in one call: JS numbers, decimal strings joined
-/// by `'\n'` (empty string = none) and Decimal128 values as consecutive 16-byte groups.
-pub fn sum_mixed(numbers: &[f64], strings: &str, decimal128: &[u8]) -> Result<Decimal> {
+/// The exact sum of three groups of amounts in one call: JS numbers, decimal strings and
+/// Decimal128 values as consecutive 16-byte groups. An amount's error names its position.
+pub fn sum_mixed<'a>(
+    numbers: &[f64],
+    strings: impl IntoIterator<Item = &'a str>,
+    decimal128: &[u8],
+) -> Result<Decimal> {
     sum_mixed_acc(numbers, strings, decimal128)?.value()
 }
 
 /// [`sum_mixed`] as an [`Accumulator`] (to round the exact sum once).
-pub fn sum_mixed_acc(numbers: &[f64], strings: &str, decimal128: &[u8]) -> Result<Accumulator> {
+pub fn sum_mixed_acc<'a>(
+    numbers: &[f64],
+    strings: impl IntoIterator<Item = &'a str>,
+    decimal128: &[u8],
+) -> Result<Accumulator> {
     let mut acc = Accumulator::new();
     acc.add_f64_slice(numbers)?;
-    if !strings.is_empty() {
-        for (i, s) in strings.split('\n').enumerate() {
-            acc.add(Decimal::parse(s).map_err(|e| at_index(e, i))?)?;
-        }
+    for (i, s) in strings.into_iter().enumerate() {
+        acc.add(Decimal::parse(s).map_err(|e| at_index(e, i))?)?;
     }
     if decimal128.len() % 16 != 0 {
         return Err(Error::InvalidAmount(format!(

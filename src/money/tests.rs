@@ -234,6 +234,20 @@ fn allocate_basics() {
     );
 }
 
+/// The rounded rows, one line each, tab-separated: currency, totals, balance.
+fn rows_text(b: &Balances) -> String {
+    let rows = b.rounded_rows(Rounding::HalfEven).unwrap();
+    rows.iter()
+        .map(|r| {
+            let mut fields = vec![r.currency.clone()];
+            fields.extend(r.totals.iter().map(|t| t.to_fixed(r.minor_unit)));
+            fields.push(r.balance.to_fixed(r.minor_unit));
+            fields.join("\t")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[test]
 fn balances_from_columns_and_bson() {
     let cats: Vec<String> = BalanceOptions::default()
@@ -241,23 +255,39 @@ fn balances_from_columns_and_bson() {
         .iter()
         .map(|t| t.0.clone())
         .collect();
-    let b = balance_columns(
-        cats,
-        "USD\nRUB",
-        &[0, 0, 1],
-        &[0, 1, 2],
-        &[0.1, 0.2, 5.0],
-        &[0],
-        &[0],
-        "0.2",
-    )
+    let b = balance_columns(&Columns {
+        categories: cats,
+        currencies: vec!["USD", "RUB"],
+        cur: &[0, 0, 1],
+        cat: &[0, 1, 2],
+        values: &[0.1, 0.2, 5.0],
+        scur: &[0],
+        scat: &[0],
+        strings: vec!["0.2"],
+    })
     .unwrap();
     assert_eq!(
-        b.to_text(Rounding::HalfEven).unwrap(),
+        rows_text(&b),
         "USD\t0.30\t0.20\t0.00\t0.10\nRUB\t0.00\t0.00\t5.00\t0.00"
     );
-    let e = balance_columns(vec!["income".into()], "XXX", &[], &[], &[], &[], &[], "").unwrap_err();
+    let e = balance_columns(&Columns {
+        categories: vec!["income".into()],
+        currencies: vec!["XXX"],
+        ..Columns::default()
+    })
+    .unwrap_err();
     assert_eq!(e.code(), "ERR_UNKNOWN_CURRENCY");
+    let e = balance_columns(&Columns {
+        categories: vec!["income".into()],
+        currencies: vec!["USD"],
+        cur: &[0],
+        cat: &[0],
+        values: &[1.0],
+        scur: &[0],
+        ..Columns::default()
+    })
+    .unwrap_err();
+    assert_eq!(e.message(), "balance columns must have equal lengths");
 
     let mut buf = Vec::new();
     let docs = [
@@ -272,7 +302,7 @@ fn balances_from_columns_and_bson() {
     }
     let b = balance_bson(&buf, &[], &BalanceOptions::default()).unwrap();
     assert_eq!(
-        b.to_text(Rounding::HalfEven).unwrap(),
+        rows_text(&b),
         "USD\t10.25\t3.00\t0.00\t7.25\nRUB\t0.00\t0.00\t7.00\t0.00"
     );
     let e = balance_bson(&buf[..buf.len() - 1], &[], &BalanceOptions::default()).unwrap_err();
@@ -309,7 +339,7 @@ proptest! {
         let got = sum_f64(&xs).unwrap();
         prop_assert_eq!(got, Decimal::new(want, 2 + extra).unwrap());
         let strings: Vec<String> = xs.iter().map(|&x| js_string(x)).collect();
-        prop_assert_eq!(sum_mixed(&[], &strings.join("\n"), &[]).unwrap(), got);
+        prop_assert_eq!(sum_mixed(&[], strings.iter().map(String::as_str), &[]).unwrap(), got);
     }
 
     /// Allocation (dinero.js 2.0.2's rule): parts add up to the (rounded) whole, each is its

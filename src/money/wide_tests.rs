@@ -9,14 +9,7 @@ use super::*;
 use num_bigint::{BigInt, BigUint, Sign};
 use proptest::prelude::*;
 
-const MODES: [Rounding; 6] = [
-    Rounding::HalfEven,
-    Rounding::HalfUp,
-    Rounding::Down,
-    Rounding::Up,
-    Rounding::Floor,
-    Rounding::Ceil,
-];
+const MODES: [Rounding; 6] = Rounding::ALL;
 
 fn big_u(v: &U512) -> BigUint {
     v.to_string().parse().unwrap()
@@ -262,7 +255,7 @@ proptest! {
             order.reverse();
         }
         let strings: Vec<String> = xs.iter().map(|x| x.to_string()).collect();
-        expect(sum_mixed(&[], &strings.join("\n"), &[]), &want)?;
+        expect(sum_mixed(&[], strings.iter().map(String::as_str), &[]), &want)?;
     }
 
     /// Allocation of any amount by any ratios: exact, parts add up to the rounded amount,

@@ -18,9 +18,10 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::node::Node;
-use super::sort::SortKey;
+use super::sort::{parse_sort, SortKey};
 use super::spec::{FieldType, Spec};
 use super::values::{is_decimal, is_hex24};
+use super::Compiled;
 use crate::{Error, Result};
 
 /// Longest token accepted.
@@ -299,4 +300,35 @@ pub fn decode(spec: &Spec, key: &str, sort: &[SortKey], token: &str) -> Result<V
     }
     check_types(spec, sort, &values)?;
     Ok(values)
+}
+
+impl Compiled {
+    /// A cursor token for the last document of a page: `sort` as `[key, dir]` pairs (the
+    /// resolved sort, ending with `_id`) and its values as `[type, value]` pairs.
+    pub fn encode_cursor(&self, sort: &Value, values: &Value) -> Result<String> {
+        let keys = parse_sort(sort).map_err(|e| Error::InvalidCursor(e.message().to_string()))?;
+        for k in &keys {
+            if k.field != "_id" && !self.spec.sortable.contains(&k.field) {
+                return Err(Error::InvalidCursor(format!(
+                    "cursor sort key {:?} is not sortable",
+                    k.field
+                )));
+            }
+        }
+        let items = values.as_array().ok_or_else(|| {
+            Error::InvalidCursor(format!("cursor values must be an array, got {values}"))
+        })?;
+        if items.len() != keys.len() {
+            return Err(Error::InvalidCursor(format!(
+                "cursor has {} values for {} sort keys",
+                items.len(),
+                keys.len()
+            )));
+        }
+        let mut vals = Vec::with_capacity(items.len());
+        for (k, v) in keys.iter().zip(items) {
+            vals.push(parse_tagged(&k.field, v)?);
+        }
+        encode(&self.spec, &self.cursor_key, &keys, &vals)
+    }
 }

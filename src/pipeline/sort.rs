@@ -4,13 +4,19 @@
 
 use crate::{Error, Result};
 
-/// One sort key.
+/// One sort key; serialised as `[field, dir]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SortKey {
     /// The field path.
     pub field: String,
     /// 1 (ascending) or -1 (descending).
     pub dir: i32,
+}
+
+impl serde::Serialize for SortKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        (&self.field, self.dir).serialize(s)
+    }
 }
 
 fn bad(msg: String) -> Error {

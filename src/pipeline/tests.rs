@@ -205,6 +205,26 @@ fn meta_like_mongoose_paginate_v2() {
 }
 
 #[test]
+fn meta_template_and_prepare_serialise_for_js() {
+    let c = compiled(json!({}));
+    let m = c.meta(45.0, &json!({ "page": 3, "limit": 20 })).unwrap();
+    assert_eq!(
+        serde_json::to_string(&m).unwrap(),
+        r#"{"total":45,"limit":20,"currentPage":3,"totalPages":3,"hasNextPage":false,"hasPrevPage":true,"nextPage":null,"prevPage":2}"#
+    );
+    let params = json!({ "filter": { "client": HEX }, "sort": "-sale_date" });
+    let t = serde_json::to_value(c.template(&params).unwrap()).unwrap();
+    assert_eq!(t["slots"], json!(["raw", "raw", "oid"]));
+    assert_eq!(t["sort"], json!([["sale_date", -1], ["_id", -1]]));
+    assert!(t["countPipeline"].is_array());
+    assert!(t["fast"].is_boolean() && t["plan"].is_string() && t["count"].is_string());
+    let p = serde_json::to_value(c.prepare(&params).unwrap()).unwrap();
+    assert_eq!(p[1], json!(20));
+    assert_eq!(p[2], json!(0));
+    assert_eq!(p[3], json!(HEX));
+}
+
+#[test]
 fn injection_corpus_is_refused() {
     let c = compiled(json!({}));
     let filters = [
@@ -452,7 +472,7 @@ fn int64_cursor_values_stay_exact_and_typed() {
             let params = json!({ "cursor": tok, "sort": "-amount" });
             let t = c.template(&params).unwrap();
             assert_eq!(t.slots[2], kind);
-            let prepared = c.prepare(&params).unwrap();
+            let prepared = serde_json::to_string(&c.prepare(&params).unwrap()).unwrap();
             assert!(prepared.contains(&format!("\"{n}\"")), "{prepared}");
             let b = c.build(&params).unwrap();
             assert!(
@@ -537,7 +557,7 @@ fn template_and_prepare_agree_with_build() {
     let c = compiled(json!({}));
     let params = json!({ "filter": { "client": { "$in": [HEX] }, "sale_date": { "$gte": "2024-01-01" } }, "page": 3 });
     let t = c.template(&params).unwrap();
-    let prepared: Value = serde_json::from_str(&c.prepare(&params).unwrap()).unwrap();
+    let prepared = serde_json::to_value(c.prepare(&params).unwrap()).unwrap();
     assert_eq!(t.slots.len(), prepared.as_array().unwrap().len() - 1);
     assert_eq!(t.slots[2], SlotKind::Oids);
     assert_eq!(t.slots[3], SlotKind::Date);
@@ -583,8 +603,9 @@ proptest! {
         max in 1u32..=10_000,
     ) {
         let c = compiled(json!({ "maxLimit": max, "defaultLimit": max.min(20) }));
-        let [d, m, p] = c.page_rules();
-        prop_assert_eq!(p, MAX_PAGE);
+        let rules = c.page_rules();
+        let (d, m) = (rules.default_limit as u64, rules.max_limit as u64);
+        prop_assert_eq!(rules.max_page as u64, MAX_PAGE);
         let mut params = serde_json::Map::new();
         if let Some(x) = page { params.insert("page".into(), json!(x)); }
         if let Some(x) = limit { params.insert("limit".into(), json!(x)); }
@@ -675,7 +696,9 @@ fn prepare_speed() {
     let mut len = 0;
     for _ in 0..n {
         let v: Value = serde_json::from_str(&text).unwrap();
-        len += c.prepare(&v).unwrap().len();
+        len += serde_json::to_string(&c.prepare(&v).unwrap())
+            .unwrap()
+            .len();
     }
     eprintln!("parse+prepare: {:?}/op ({len})", t.elapsed() / n);
     let v: Value = serde_json::from_str(&text).unwrap();
@@ -698,7 +721,9 @@ fn prepare_speed() {
     let t = std::time::Instant::now();
     for _ in 0..n {
         let v: Value = serde_json::from_str("{}").unwrap();
-        len += c.prepare(&v).unwrap().len();
+        len += serde_json::to_string(&c.prepare(&v).unwrap())
+            .unwrap()
+            .len();
     }
     eprintln!("prepare {{}}: {:?}/op {len}", t.elapsed() / n);
 }

@@ -1,0 +1,264 @@
+'use strict';
+/**
+ * hotpath/redis — `TieredCache`: an in-process hotpath `Cache` (L1) in front of Redis (L2),
+ * with invalidations published to every process. ioredis is an optional peer dependency:
+ * pass a client (and optionally a second one for subscribing; by default `redis.duplicate()`).
+ *
+ * - get: L1 → L2 (`GET`, promoted into L1 with the entry's remaining TTL) → undefined.
+ * - set: L1 and L2 (`SET … PX ttl`); tags are Redis sets `<prefix>tag:<tag>`.
+ * - getOrCompute: single-flight per key across L1 + L2 + compute.
+ * - invalidate / invalidatePrefix / invalidateGlob / invalidateTag: applied to L1, published
+ *   on `channel` (every other TieredCache on it applies the same to its L1), and deleted from
+ *   Redis by `SCAN MATCH <glob>` + `UNLINK` in batches — never `KEYS`. A RegExp is scanned with
+ *   the glob of its literal prefix and each scanned key is then matched exactly by L1's
+ *   linear-time engine (never by V8's backtracking RegExp).
+ * - Redis down, slow (> `timeout` ms) or erroring: L1 and compute keep serving, nothing throws;
+ *   `stats().l2Errors` counts the fallbacks (`l2Timeouts` those that waited the timeout).
+ *   ioredis reconnects by itself; L2 is used again.
+ * - `breaker: { failures: 5, resetAfter: 30_000 }`: after that many consecutive L2 failures no
+ *   Redis call is made for `resetAfter` ms (no timeout paid), then one probe decides
+ *   (lib/integrations/breaker.js); `stats().breaker` shows the state and transitions.
+ */
+const crypto = require('node:crypto');
+const { HotpathError } = require('../errors');
+const { CircuitBreaker } = require('./breaker');
+const { internals } = require('../internal');
+
+const SCAN_COUNT = 500;
+
+/** Escapes Redis glob metacharacters so `s` matches literally. */
+const globEscape = (s) => s.replace(/[*?[\]\\]/g, '\\$&');
+
+/**
+ * The literal prefix every match of `re` must start with ('' when there is none: unanchored,
+ * case-insensitive, or starting with a special construct). Conservative: it may be shorter
+ * than the real one, never wrong.
+ */
+function literalPrefix(re) {
+  const src = re.source;
+  if (!src.startsWith('^') || re.flags.includes('i') || re.flags.includes('m')) return '';
+  let out = '';
+  for (let i = 1; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') {
+      const n = src[i + 1];
+      if (n === undefined || /[A-Za-z0-9]/.test(n)) break; // \d, \w, \u…: not a literal
+      out += n;
+      i += 1;
+    } else if ('.*+?()[]{}|^$'.includes(c)) {
+      if ('*?{'.includes(c)) out = out.slice(0, -1); // the previous char may be absent
+      break;
+    } else {
+      out += c;
+    }
+    if (i + 1 < src.length && '*?{'.includes(src[i + 1])) { out = out.slice(0, -1); break; }
+  }
+  return out;
+}
+
+class TieredCache {
+  /**
+   * @param {object} options
+   * @param {object} options.l1 options for the L1 `Cache` (`{ max, maxBytes, ttl }`), or a Cache
+   * @param {import('ioredis').Redis} options.redis an ioredis client
+   * @param {import('ioredis').Redis} [options.subscriber] a client for SUBSCRIBE (default: redis.duplicate())
+   * @param {string} [options.prefix='hotpath:'] prefix of every Redis key
+   * @param {string} [options.channel='hotpath:invalidate'] pub/sub channel for invalidations
+   * @param {number} [options.ttl] default TTL in ms (0 = none) for both tiers
+   * @param {number} [options.timeout=100] ms before an L2 call counts as failed
+   * @param {typeof import('../cache').Cache} [options.Cache] the Cache class (default: hotpath's)
+   * @param {boolean | { failures?: number, resetAfter?: number }} [options.breaker] a circuit breaker
+   *   on L2 calls (true: 5 failures, 30 000 ms; default: none)
+   */
+  constructor({ l1 = {}, redis, subscriber, prefix = 'hotpath:', channel = 'hotpath:invalidate', ttl = 0, timeout = 100, Cache, breaker } = {}) {
+    if (!redis || typeof redis.get !== 'function') throw new HotpathError('ERR_INVALID_SPEC', 'TieredCache: redis must be an ioredis client');
+    const CacheClass = Cache || require('../..').Cache;
+    this.l1 = l1 instanceof CacheClass ? l1 : new CacheClass({ ttl, ...l1 });
+    this.redis = redis;
+    this.prefix = prefix;
+    this.channel = channel;
+    this.ttl = ttl;
+    this.timeout = timeout;
+    this.id = crypto.randomUUID();
+    this.inflight = new Map();
+    this.counts = { l2Hits: 0, l2Misses: 0, l2Errors: 0, l2Timeouts: 0, published: 0, received: 0 };
+    this.breaker = breaker ? new CircuitBreaker(breaker === true ? {} : breaker) : null;
+    // ioredis logs "Unhandled error event" without a listener; here errors are expected
+    // (Redis down) and counted, the operations themselves fall back.
+    redis.on('error', () => { this.counts.l2Errors += 1; });
+    this.sub = subscriber || redis.duplicate();
+    this.sub.on('error', () => { this.counts.l2Errors += 1; });
+    this.sub.on('message', (ch, message) => this.#onMessage(ch, message));
+    this.ready = this.sub.subscribe(channel).catch(() => { this.counts.l2Errors += 1; });
+  }
+
+  /**
+   * Runs an L2 call with the timeout; resolves to `fallback` (and counts) on any failure, or
+   * at once, without calling Redis, while the breaker is open.
+   */
+  async #l2(fn, fallback) {
+    const ticket = this.breaker ? this.breaker.acquire() : 0;
+    if (ticket < 0) return fallback;
+    let timer;
+    let timedOut = false;
+    try {
+      const result = await Promise.race([
+        fn(),
+        new Promise((_, reject) => { timer = setTimeout(() => { timedOut = true; reject(new Error('redis timeout')); }, this.timeout); }),
+      ]);
+      this.breaker?.success(ticket);
+      return result;
+    } catch {
+      this.counts.l2Errors += 1;
+      if (timedOut) this.counts.l2Timeouts += 1;
+      this.breaker?.failure(ticket);
+      return fallback;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The value for `key`, or undefined. */
+  async get(key) {
+    const hit = this.l1.get(key);
+    if (hit !== undefined) return hit;
+    const res = await this.#l2(() => this.redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec(), null);
+    if (!res || res[0][1] === null) {
+      if (res) this.counts.l2Misses += 1;
+      return undefined;
+    }
+    this.counts.l2Hits += 1;
+    const value = JSON.parse(res[0][1]);
+    const pttl = res[1][1];
+    this.l1.set(key, value, { ttl: pttl > 0 ? pttl : this.ttl });
+    return value;
+  }
+
+  /** Writes both tiers. `ttl` in ms; `tags` are recorded in both. Resolves once L2 answered (or failed). */
+  async set(key, value, { ttl = this.ttl, tags } = {}) {
+    this.l1.set(key, value, { ttl, tags });
+    const k = this.prefix + key;
+    const body = JSON.stringify(value);
+    await this.#l2(() => {
+      const m = this.redis.multi();
+      if (ttl > 0) m.set(k, body, 'PX', ttl); else m.set(k, body);
+      for (const tag of tags || []) m.sadd(`${this.prefix}tag:${tag}`, key);
+      return m.exec();
+    }, null);
+    return this;
+  }
+
+  /** L1 → L2 → `fn()`; concurrent callers for one key share one call of `fn`. */
+  getOrCompute(key, fn, { ttl = this.ttl, tags } = {}) {
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const p = (async () => {
+      const found = await this.get(key);
+      if (found !== undefined) return found;
+      const value = await fn();
+      await this.set(key, value, { ttl, tags });
+      return value;
+    })().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  /** Removes `key` (string) or every key matching a RegExp, in every process and in Redis. */
+  invalidate(keyOrRegExp) {
+    if (keyOrRegExp instanceof RegExp) {
+      return this.#invalidate({ op: 'regexp', source: keyOrRegExp.source, flags: keyOrRegExp.flags });
+    }
+    return this.#invalidate({ op: 'key', arg: keyOrRegExp });
+  }
+
+  /** Removes every key starting with `prefix`, everywhere. */
+  invalidatePrefix(prefix) { return this.#invalidate({ op: 'prefix', arg: prefix }); }
+
+  /** Removes every key matching a Redis glob, everywhere. */
+  invalidateGlob(glob) { return this.#invalidate({ op: 'glob', arg: glob }); }
+
+  /** Removes every key set with `tag`, everywhere. */
+  invalidateTag(tag) { return this.#invalidate({ op: 'tag', arg: tag }); }
+
+  /** Applies to L1 first (so a bad pattern throws before anything is sent), then publishes and deletes from Redis. */
+  async #invalidate(msg) {
+    const removed = this.#applyLocal(msg);
+    await this.#l2(() => this.redis.publish(this.channel, JSON.stringify({ ...msg, from: this.id })), 0);
+    this.counts.published += 1;
+    await this.#deleteFromL2(msg);
+    return removed;
+  }
+
+  #applyLocal({ op, arg, source, flags }) {
+    switch (op) {
+      case 'key': return this.l1.invalidate(arg);
+      case 'regexp': return this.l1.invalidate(new RegExp(source, flags));
+      case 'prefix': return this.l1.invalidatePrefix(arg);
+      case 'glob': return this.l1.invalidateGlob(arg);
+      case 'tag': return this.l1.invalidateTag(arg);
+      default: return 0;
+    }
+  }
+
+  #onMessage(channel, message) {
+    if (channel !== this.channel) return;
+    let msg;
+    try { msg = JSON.parse(message); } catch { return; }
+    if (!msg || msg.from === this.id) return;
+    this.counts.received += 1;
+    try { this.#applyLocal(msg); } catch { /* a pattern this process cannot run: nothing to do */ }
+  }
+
+  async #deleteFromL2({ op, arg, source, flags }) {
+    const p = this.prefix;
+    if (op === 'key') return this.#l2(() => this.redis.unlink(p + arg), 0);
+    if (op === 'tag') {
+      const setKey = `${p}tag:${arg}`;
+      return this.#l2(async () => {
+        const members = await this.redis.smembers(setKey);
+        for (let i = 0; i < members.length; i += SCAN_COUNT) {
+          await this.redis.unlink(...members.slice(i, i + SCAN_COUNT).map((m) => p + m));
+        }
+        await this.redis.unlink(setKey);
+      }, 0);
+    }
+    let glob;
+    let exact = null;
+    if (op === 'prefix') glob = `${globEscape(p + arg)}*`;
+    else if (op === 'glob') glob = globEscape(p) + arg;
+    else {
+      const re = new RegExp(source, flags);
+      glob = `${globEscape(p + literalPrefix(re))}*`;
+      // Matched by hotpath's linear-time engine, as L1 does (a key may hold user input).
+      exact = (keys) => new Set(internals(this.l1).matching(re, keys.map((k) => k.slice(p.length))).map((k) => p + k));
+    }
+    return this.#l2(async () => {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.redis.scan(cursor, 'MATCH', glob, 'COUNT', SCAN_COUNT);
+        cursor = next;
+        let doomed = keys;
+        if (exact && keys.length) {
+          const hit = exact(keys);
+          doomed = keys.filter((k) => hit.has(k));
+        }
+        if (doomed.length) await this.redis.unlink(...doomed);
+      } while (cursor !== '0');
+    }, 0);
+  }
+
+  /** L1 stats plus `{ l2Hits, l2Misses, l2Errors, l2Timeouts, published, received }` and, with a breaker, `breaker`. */
+  stats() {
+    const out = { ...this.l1.stats(), ...this.counts };
+    if (this.breaker) out.breaker = this.breaker.stats();
+    return out;
+  }
+
+  /** Unsubscribes and closes the subscriber connection (the main client is the caller's). */
+  async close() {
+    await this.ready;
+    try { await this.sub.quit(); } catch { this.sub.disconnect(); }
+  }
+}
+
+module.exports = { TieredCache, literalPrefix, globEscape };
