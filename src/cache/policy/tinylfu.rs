@@ -846,6 +846,44 @@ mod tests {
     }
 
     #[test]
+    fn large_drains_prefetch_and_keep_the_reference_order() {
+        // Above PREFETCH_MIN_ENTRIES the drain takes the prefetching loop: the same queues.
+        let entries = PREFETCH_MIN_ENTRIES + 4000;
+        let options = TinyLfuOptions::new(entries);
+        let (mut p, mut r) = (
+            TinyLfu::with_options(options),
+            Reference::with_options(options),
+        );
+        for slot in 0..entries {
+            let hash = slot.wrapping_mul(0x9e37_79b9);
+            assert_eq!(p.insert(slot, hash, 1), r.insert(slot, hash, 1));
+        }
+        let mut x = 3u32;
+        for round in 0..200u32 {
+            // Skewed reads with stale ids mixed in, and batch ends that cut the look-ahead.
+            let batch: Vec<u32> = (0..(round % 70))
+                .map(|i| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    match i % 16 {
+                        0 => u32::MAX - i,
+                        1 => entries + i,
+                        _ => x % (1 + entries / (1 + x % 64)),
+                    }
+                })
+                .collect();
+            p.record_accesses(&batch);
+            r.record_accesses(&batch);
+            let evicted = p.insert(entries + round, x, 1).to_vec();
+            assert_eq!(evicted, r.insert(entries + round, x, 1), "round {round}");
+            assert!(evicted.iter().all(|&v| !p.contains(v)));
+        }
+        assert_eq!(p.queues(), r.queues());
+        p.check_invariants();
+    }
+
+    #[test]
     fn resident_lists_the_held_slots() {
         let mut p = TinyLfu::new(8);
         for slot in [5, 1, 9, 3] {
