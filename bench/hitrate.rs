@@ -4,12 +4,14 @@
 //!   cargo run --release --example hitrate                 # table + target check
 //!   cargo run --release --example hitrate -- --json       # JSON rows (bench/hitrate.bench.js)
 //!   cargo run --release --example hitrate -- ps sprite    # only these traces
+//!   cargo run --release --example hitrate -- --speed      # ns per access / insert at 200, 1k, 100k, 1M
+//!   cargo run --release --example hitrate -- --memory [--weighted]  # bytes per entry at 1M
 //!
 //! Columns: `tinylfu` is the shipped configuration (window sized by the mini simulation,
 //! no doorkeeper); `climber` sizes it by Caffeine's hit-rate hill climber instead;
 //! `fixed` keeps the window at 1 %; `doorkeeper` adds the Bloom filter. The check is the
 //! issue's target for `tinylfu`: ≥ 90 % of Belady, ≥ LRU − 1 point.
-use hotpath_core::cache::policy::{sim, Adapt, TinyLfuOptions};
+use hotpath_core::cache::policy::{sim, Adapt, TinyLfu, TinyLfuOptions};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -83,6 +85,12 @@ fn main() {
     .expect("valid JSON");
     if let Some(i) = args.iter().position(|a| a == "--sweep") {
         return sweep(&bench, &config, &args[i + 1..]);
+    }
+    if args.iter().any(|a| a == "--speed") {
+        return speed();
+    }
+    if args.iter().any(|a| a == "--memory") {
+        return memory(args.iter().any(|a| a == "--weighted"));
     }
     let mut rows = Vec::new();
     let mut failed = 0;
@@ -186,4 +194,118 @@ fn sweep(bench: &Path, config: &serde_json::Value, args: &[String]) {
             100.0 * sim::tinylfu(&keys, options, READ_BUFFER).hit_rate()
         );
     }
+}
+
+/// A xorshift32 stream (deterministic inputs for `--speed` and `--memory`).
+struct Random(u32);
+
+impl Random {
+    fn next(&mut self) -> u32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 17;
+        self.0 ^= self.0 << 5;
+        self.0
+    }
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+/// `--speed`: the policy's own cost, as the JS Cache will pay it, at 1k, 100k and 1M
+/// entries (medians of 5 runs): `fill` is an insert into a cache with room, `access` one
+/// slot of a drained read buffer (batches of 64 slots, every slot resident; `uniform` over
+/// all entries, `skewed` mostly a hot tenth of them), `insert` an insert of a new key into a
+/// full cache (one eviction each; the evicted slot is reused next, as the JS free list does).
+fn speed() {
+    const RUNS: usize = 5;
+    const BATCH: usize = 64;
+    println!(
+        "{:<8} {:>9} {:>8} {:>9} {:>9} {:>8}   (ns, medians of {RUNS} runs)",
+        "adapt", "entries", "fill", "uniform", "skewed", "insert"
+    );
+    for entries in [200u32, 1_000, 100_000, 1_000_000] {
+        for (label, adapt) in [("minisim", Adapt::MiniSim), ("climber", Adapt::HillClimb)] {
+            let mut samples: [Vec<f64>; 4] = Default::default();
+            for run in 0..RUNS {
+                let mut random = Random(0x9e37_79b9 ^ run as u32);
+                let mut p = TinyLfu::with_options(TinyLfuOptions {
+                    adapt,
+                    ..TinyLfuOptions::new(entries)
+                });
+                let hashes: Vec<u32> = (0..entries).map(|_| random.next()).collect();
+                let started = Instant::now();
+                for slot in 0..entries {
+                    p.insert(slot, hashes[slot as usize], 1);
+                }
+                samples[0].push(started.elapsed().as_nanos() as f64 / f64::from(entries));
+                let reads = (4 * entries as usize).max(1 << 20);
+                let uniform: Vec<u32> = (0..reads).map(|_| random.next() % entries).collect();
+                let hot = (entries / 10).max(1);
+                let skewed: Vec<u32> = (0..reads)
+                    .map(|_| {
+                        let r = random.next();
+                        if r % 10 < 9 {
+                            (r >> 4) % hot
+                        } else {
+                            (r >> 4) % entries
+                        }
+                    })
+                    .collect();
+                for (i, reads) in [(1, &uniform), (2, &skewed)] {
+                    let started = Instant::now();
+                    for batch in reads.chunks(BATCH) {
+                        p.record_accesses(batch);
+                    }
+                    samples[i].push(started.elapsed().as_nanos() as f64 / reads.len() as f64);
+                }
+                let inserts = entries.max(1 << 18);
+                let mut free = vec![entries];
+                let started = Instant::now();
+                for _ in 0..inserts {
+                    let slot = free
+                        .pop()
+                        .expect("each insert into a full cache evicts one");
+                    free.extend_from_slice(p.insert(slot, random.next(), 1));
+                }
+                samples[3].push(started.elapsed().as_nanos() as f64 / f64::from(inserts));
+                assert_eq!(p.len(), entries as usize);
+            }
+            let [fill, uniform, skewed, insert] = samples.map(median);
+            println!(
+                "{label:<8} {entries:>9} {fill:>8.1} {uniform:>9.1} {skewed:>9.1} {insert:>8.1}"
+            );
+        }
+    }
+}
+
+/// Resident set size of this process in bytes (Linux; 0 elsewhere).
+fn rss() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096)
+}
+
+/// `--memory [--weighted]`: bytes per entry of a policy of 1M entries filled with 1M keys
+/// (RSS growth of this process; run once per configuration, in a fresh process).
+fn memory(weighted: bool) {
+    const ENTRIES: u32 = 1_000_000;
+    let mut random = Random(0x2545_f491);
+    let before = rss();
+    let mut p = TinyLfu::with_options(TinyLfuOptions {
+        max_weight: weighted.then_some(u64::from(ENTRIES) * 100),
+        ..TinyLfuOptions::new(ENTRIES)
+    });
+    for slot in 0..ENTRIES {
+        p.insert(slot, random.next(), 1 + random.next() % 100);
+    }
+    let after = rss();
+    println!(
+        "{} policy, {} entries: RSS {:.1} bytes per entry",
+        if weighted { "weighted" } else { "unweighted" },
+        p.len(),
+        (after - before) as f64 / f64::from(ENTRIES)
+    );
 }
