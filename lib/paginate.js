@@ -234,8 +234,9 @@ function finish(Model, docs, o) {
  * @param {{ docs: object[], meta: object, nextCursor: string|null, prevCursor: string|null }} r
  * @param {Record<string, string|false>} labels
  * @param {boolean} all `pagination: false`
+ * @param {boolean} offset no `page` was given: mongoose-paginate-v2 then reports `offset: 0`
  */
-function v2Shape(r, labels, all) {
+function v2Shape(r, labels, all, offset) {
   const name = (k) => (labels[k] === undefined ? k : labels[k]);
   const m = r.meta;
   const page = m.currentPage;
@@ -245,12 +246,13 @@ function v2Shape(r, labels, all) {
     : [['totalDocs', m.total], ['limit', m.limit], ['totalPages', m.totalPages], ['page', page],
       ['pagingCounter', page === null ? null : (page - 1) * m.limit + 1], ['hasPrevPage', m.hasPrevPage],
       ['hasNextPage', m.hasNextPage], ['prevPage', m.prevPage], ['nextPage', m.nextPage]];
+  if (offset) fields.splice(1, 0, ['offset', 0]);
   fields.push(['nextCursor', r.nextCursor], ['prevCursor', r.prevCursor]);
   if ('totalIsLowerBound' in m) fields.push(['totalIsLowerBound', m.totalIsLowerBound]);
   if ('totalIsEstimate' in m) fields.push(['totalIsEstimate', m.totalIsEstimate]);
   const meta = {};
   for (const [k, v] of fields) {
-    const n = name(k);
+    const n = k === 'offset' ? k : name(k);
     if (n !== false) meta[n] = v;
   }
   const metaLabel = labels.meta || null;

@@ -526,7 +526,7 @@ class CompiledPipeline {
     if ('lowerBound' in got) meta.totalIsLowerBound = got.lowerBound;
     if ('estimate' in got) meta.totalIsEstimate = got.estimate;
     const out = { docs: paging.finish(Model, docs, o), meta, nextCursor, prevCursor };
-    return o.labels ? paging.v2Shape(out, o.labels, !o.pagination) : out;
+    return o.labels ? paging.v2Shape(out, o.labels, !o.pagination, !keyset && (p.page === undefined || p.page === null)) : out;
   }
 
   /** Whether one document lies beyond `at` (`{ after }` / `{ before }`): one `$limit: 1` query. */
