@@ -130,7 +130,9 @@ pub enum CountMode {
     /// `$facet { data, total }` in one round trip (the data branch cannot use an index).
     Facet,
     /// A second `countPipeline`, run in parallel by `paginate` (default: both use indexes).
+    /// Also spelled `exact`.
     #[default]
+    #[serde(alias = "exact")]
     Separate,
     /// No total.
     None,
