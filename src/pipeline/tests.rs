@@ -774,7 +774,10 @@ fn capped_count_limits_before_counting_and_estimated_counts_like_separate() {
             .unwrap()
             .unfiltered
     );
-    assert_eq!(compiled(json!({ "count": "exact" })).spec().count, CountMode::Separate);
+    assert_eq!(
+        compiled(json!({ "count": "exact" })).spec().count,
+        CountMode::Separate
+    );
     let e = compiled(json!({ "count": "estimated" }));
     let b = e.build(&json!({})).unwrap();
     assert_eq!(stage_names(&b.count_pipeline.unwrap()), ["$count"]);
