@@ -149,6 +149,9 @@ describe('options reach the query', () => {
     const p = M.calls[0].aggregate;
     expect(stage(p, '$skip')).toEqual({ $skip: 0 });
     expect(stage(p, '$limit')).toEqual({ $limit: 10_001 });
+    expect(r.meta).toEqual({
+      total: live.length, limit: live.length, currentPage: 1, totalPages: 1, hasNextPage: false, hasPrevPage: false, nextPage: null, prevPage: null,
+    });
     const many = Array.from({ length: 10_001 }, (_, i) => ({ _id: oid(i + 1), n: 1 }));
     const e = await c.paginate(recorder(many), {}, { pagination: false }).catch((x) => x);
     expect([e.code, /more than 10000/.test(e.message)]).toEqual(['ERR_INVALID_PAGINATION', true]);
@@ -173,6 +176,17 @@ describe('options reach the query', () => {
       expect(M.calls).toEqual([]);
     }
   });
+});
+
+test("fromEnd from a query string ('true' / '1') is the last page, in keyset meta", async () => {
+  const c = compile({});
+  for (const v of [true, 'true', '1']) {
+    const r = await c.paginate(recorder(), { limit: 4, fromEnd: v });
+    expect(r.docs.map((d) => d.n)).toEqual(live.map((d) => d.n).sort((a, b) => a - b).slice(-4));
+    expect([r.meta.currentPage, r.meta.hasNextPage, r.meta.hasPrevPage, r.nextCursor === null]).toEqual([null, false, true, true]);
+  }
+  const first = await c.paginate(recorder(), { limit: 4, fromEnd: 'false' });
+  expect([first.meta.currentPage, first.meta.hasPrevPage]).toEqual([1, false]);
 });
 
 describe('suggestIndex with a collation', () => {

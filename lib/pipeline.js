@@ -157,6 +157,8 @@ const PARAM_CODES = {
   page: 'ERR_INVALID_PAGINATION', limit: 'ERR_INVALID_PAGINATION', cursor: 'ERR_INVALID_CURSOR',
   after: 'ERR_INVALID_CURSOR', before: 'ERR_INVALID_CURSOR', fromEnd: 'ERR_INVALID_CURSOR',
 };
+/** `fromEnd` as the core reads it (true, 'true', '1'). */
+const isFromEnd = (v) => v === true || v === 'true' || v === '1';
 /** The request parameters that make a keyset (cursor) request. */
 const KEYSET = ['cursor', 'after', 'before', 'fromEnd'];
 
@@ -422,7 +424,7 @@ class CompiledPipeline {
     if (typeof total !== 'number') fail('ERR_INVALID_PAGINATION', `total must be a number, got ${typeof total}`);
     const p = params && typeof params === 'object'
       ? {
-        page: params.page, limit: params.limit, cursor: params.cursor, after: params.after, before: params.before, fromEnd: params.fromEnd,
+        page: params.page, limit: params.limit, cursor: params.cursor, after: params.after, before: params.before, fromEnd: isFromEnd(params.fromEnd) || undefined,
       }
       : params;
     return JSON.parse(this.#handle.meta(total, encodeParams(p)));
@@ -484,7 +486,7 @@ class CompiledPipeline {
     }
     const o = paging.checkOptions(options);
     const p = params === null || params === undefined ? {} : params;
-    const fromEnd = p.fromEnd === true || p.fromEnd === 'true' || p.fromEnd === '1';
+    const fromEnd = isFromEnd(p.fromEnd);
     const keyset = fromEnd || KEYSET.some((k) => typeof p[k] === 'string' && p[k] !== '' && k !== 'fromEnd');
     if (!o.pagination && keyset) fail('ERR_INVALID_PAGINATION', 'options.pagination: false cannot be combined with a cursor (after, before, fromEnd)');
     const bson = Model.base && Model.base.mongo && Model.base.mongo.ObjectId ? Model.base.mongo : undefined;
@@ -497,7 +499,9 @@ class CompiledPipeline {
     if (!o.pagination && docs.length > paging.ALL_MAX) {
       fail('ERR_INVALID_PAGINATION', `options.pagination: false matched more than ${paging.ALL_MAX} documents; page through them instead`);
     }
-    const meta = this.meta(got.total ?? 0, p);
+    const meta = o.pagination ? this.meta(got.total ?? 0, p) : {
+      total: docs.length, limit: docs.length, currentPage: 1, totalPages: 1, hasNextPage: false, hasPrevPage: false, nextPage: null, prevPage: null,
+    };
     // The extra document (limit + 1) is the last one, or the first when paging backwards.
     const more = o.pagination && docs.length > built.l;
     if (more) docs = t.backward ? docs.slice(1) : docs.slice(0, built.l);
@@ -516,7 +520,7 @@ class CompiledPipeline {
     }
     const nextCursor = hasNext && docs.length ? token(docs[docs.length - 1]) : null;
     const prevCursor = hasPrev && docs.length ? token(docs[0]) : null;
-    if (got.total === null) {
+    if (got.total === null && o.pagination) {
       meta.total = null;
       meta.totalPages = null;
     }
