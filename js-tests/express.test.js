@@ -2,7 +2,7 @@
 // hotpath/express against a real Express app, through supertest.
 const express = require('express');
 const request = require('supertest');
-const { Cache, HotpathError } = require('../');
+const { Cache, HotpathError, pipeline } = require('../');
 const { cacheResponses, errorHandler } = require('../lib/integrations/express');
 
 function app(cache, options = {}) {
@@ -234,7 +234,10 @@ describe('paginationParams', () => {
   test('valid parameters land on req.pagination, typed; defaults apply', async () => {
     const r = await request(a).get('/list?page=3&limit=25&sort=-createdAt&fields=name,price');
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ page: 3, limit: 25, skip: 50, sort: { createdAt: -1, _id: -1 }, fields: { name: 1, price: 1, createdAt: 1, _id: 1 } });
+    expect(r.body).toEqual({
+      page: 3, limit: 25, skip: 50, sort: { createdAt: -1, _id: -1 }, fields: { name: 1, price: 1, createdAt: 1, _id: 1 },
+      after: null, before: null, backward: false, seek: null,
+    });
     const d = await request(a).get('/list');
     expect(d.body).toMatchObject({ page: 1, limit: 20, skip: 0, fields: null });
   });
@@ -261,6 +264,66 @@ describe('paginationParams', () => {
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe(code);
     expect(r.body.error.message).toMatch(re);
+  });
+
+  describe('?after= / ?before= (keyset cursors)', () => {
+    const { ObjectId } = require('bson');
+    const spec = pipeline.compile({
+      collection: 'items', types: { _id: 'objectId', name: 'string' }, sortable: ['name'], secret: 'k', count: 'none',
+    });
+    const app = express();
+    app.set('query parser', 'extended');
+    app.get('/items', paginationParams({ spec }), (req, res) => res.json({ ...req.pagination, token: req.pagination.cursorOf({ _id: new ObjectId('64b7f0c2a1b2c3d4e5f60718'), name: 'x' }) }));
+    const other = pipeline.compile({ collection: 'other', types: { _id: 'objectId' }, secret: 'k' });
+    const tokenOf = (c, doc, params) => c.cursorAfter(doc, params);
+    const doc = { _id: new ObjectId('64b7f0c2a1b2c3d4e5f60718'), name: 'Ann' };
+
+    test('a valid token lands on req.pagination with its seek and direction', async () => {
+      const t = tokenOf(spec, doc, { sort: 'name' });
+      const r = await request(app).get(`/items?sort=name&after=${t}&limit=5`);
+      expect(r.body.error).toBeUndefined();
+      expect(r.body).toMatchObject({ page: null, skip: 0, limit: 5, after: t, before: null, backward: false, sort: { name: 1, _id: 1 } });
+      expect(JSON.stringify(r.body.seek)).toContain('"$gt":"Ann"');
+      const b = await request(app).get(`/items?sort=name&before=${t}`);
+      expect(b.body).toMatchObject({ before: t, after: null, backward: true, sort: { name: -1, _id: -1 } });
+      expect(JSON.stringify(b.body.seek)).toContain('"$lt":"Ann"');
+      // cursorOf makes tokens this middleware accepts.
+      const again = await request(app).get(`/items?sort=name&after=${r.body.token}`);
+      expect(again.status).toBe(200);
+    });
+
+    test.each([
+      ['after=nonsense', /cursor/],
+      ['before=nonsense', /cursor/],
+      ['after=', null],
+      ['after[$gt]=1', /after must be a string/],
+      ['before=a&before=b', /before must be a string/],
+    ])('?%s → 400 ERR_INVALID_CURSOR (or ignored when empty)', async (qs, re) => {
+      const r = await request(app).get(`/items?${qs}`);
+      if (re === null) {
+        expect(r.status).toBe(200);
+        return;
+      }
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('ERR_INVALID_CURSOR');
+      expect(r.body.error.message).toMatch(re);
+    });
+
+    test('a tampered, foreign-spec, other-sort or doubled token is the same 400 as paginate gives', async () => {
+      const t = tokenOf(spec, doc, { sort: 'name' });
+      const cases = [
+        `after=${t.slice(0, -2)}xx&sort=name`,
+        `after=${tokenOf(other, doc, {})}`,
+        `after=${t}`, // made for sort=name, used with the default sort
+        `after=${t}&before=${t}&sort=name`,
+      ];
+      for (const qs of cases) {
+        const r = await request(app).get(`/items?${qs}`);
+        expect([r.status, r.body.error.code]).toEqual([400, 'ERR_INVALID_CURSOR']);
+        const e = await spec.paginate({ aggregate: async () => [] }, Object.fromEntries(new URLSearchParams(qs))).catch((x) => x);
+        expect(e.code).toBe('ERR_INVALID_CURSOR');
+      }
+    });
   });
 
   test('without allow-lists, sort and fields are refused', async () => {

@@ -159,7 +159,9 @@ function project(row, fields, sort) {
 
 const RUNS = Number(process.env.DIFF_RUNS || 250);
 /** How much the generated cases exercised (so a run cannot pass vacuously). */
-const tally = { pages: 0, nonEmpty: 0, walks: 0, multiPage: 0, cursorPages: 0, slow: 0, nullKeys: 0 };
+const tally = {
+  pages: 0, nonEmpty: 0, walks: 0, multiPage: 0, cursorPages: 0, slow: 0, nullKeys: 0, backWalks: 0, backMultiPage: 0, mixed: 0,
+};
 
 test('reference self-check: BSON order, null = missing, type bracketing', () => {
   expect([3, null, 'a', true, new Date(0), oid(1), false, 0.5].sort(ref.compare).map(String))
@@ -169,10 +171,12 @@ test('reference self-check: BSON order, null = missing, type bracketing', () => 
   expect(ref.test({ n: 'x' }, { field: 'n', op: 'gt', value: 1 })).toBe(false);
   expect(ref.test({}, { field: 'n', op: 'ne', value: 1 })).toBe(true);
   expect(ref.test({ n: null }, { field: 'n', op: 'exists', value: true })).toBe(true);
-  expect(ref.walkPages([1, 2, 3, 4], 2, false)).toEqual([[1, 2], [3, 4], []]);
-  expect(ref.walkPages([1, 2], 2, false)).toEqual([[1, 2]]);
-  expect(ref.walkPages([1, 2], 2, true)).toEqual([[1, 2], []]);
-  expect(ref.walkPages([], 2, true)).toEqual([[]]);
+  expect(ref.walkPages([1, 2, 3, 4], 2)).toEqual([[1, 2], [3, 4]]);
+  expect(ref.walkPages([1, 2, 3], 2)).toEqual([[1, 2], [3]]);
+  expect(ref.walkPages([], 2)).toEqual([[]]);
+  expect(ref.walkBackPages([1, 2, 3], 2)).toEqual([[2, 3], [1]]);
+  expect(ref.walkBackPages([1, 2, 3, 4], 2)).toEqual([[3, 4], [1, 2]]);
+  expect(ref.walkBackPages([], 2)).toEqual([[]]);
 });
 
 test('pages: data, totals and meta equal the reference (fast-check)', async () => {
@@ -189,7 +193,7 @@ test('pages: data, totals and meta equal the reference (fast-check)', async () =
       expect(r.docs.map(canon)).toEqual(want.map((row) => canon(project(row, fields, sort))));
       const m = ref.meta(rows.length, page, limit);
       if (count === 'none') {
-        const more = want.length === limit;
+        const more = rows.length > page * limit; // exact: limit + 1 fetched
         expect(r.meta).toEqual({ ...m, total: null, totalPages: null, hasNextPage: more, nextPage: more ? page + 1 : null });
       } else {
         expect(r.meta).toEqual(m);
@@ -216,13 +220,12 @@ test('keyset walks: every page equals the reference slice; each row once, in ord
       }
       const rows = expected(data, conds, sort);
       tally.walks += 1;
-      if (pages.length > 2) tally.multiPage += 1;
+      if (pages.length > 1) tally.multiPage += 1;
       tally.cursorPages += pages.length - 1;
       if (sort.some(([k]) => k.startsWith('ownerInfo.')) || conds.some((c) => c.field.startsWith('ownerInfo.'))) tally.slow += 1;
       if (sort.some(([k]) => rows.some((row) => ref.get(row, k) == null) && rows.some((row) => ref.get(row, k) != null))) tally.nullKeys += 1;
-      // The first page is in page mode: with a total, a full first page offers a cursor only
-      // when more rows follow; every later (cursor-mode) full page offers one.
-      const want = ref.walkPages(rows, limit, count === 'none');
+      // A page offers a cursor exactly when rows follow (limit + 1 fetched), in every mode.
+      const want = ref.walkPages(rows, limit);
       expect(pages.map(ids)).toEqual(want.map(ids));
       expect(pages.flat().map(canon)).toEqual(rows.map((row) => canon(project(row, fields, sort))));
     },
@@ -242,7 +245,88 @@ test('a walk under all-null and all-tied sort keys (40 rows, limit 3) in both di
       cursor = r.nextCursor;
     }
     expect(seen).toEqual(ids(expected(data, [], sort)));
+    const back = await walk(spec('separate', true), model(data), { sort, limit: 3 }, { fromEnd: true }, 'prev');
+    expect(back.pages.slice().reverse().flat().map((d) => d._id.toHexString())).toEqual(seen);
   }
+});
+
+/** Walks from `start` (params of the first page) by `dir` ('next' | 'prev'); the pages and results. */
+async function walk(s, m, base, start, dir) {
+  const pages = [];
+  const results = [];
+  let at = start;
+  for (let i = 0; i < 60 && at; i++) {
+    const r = await s.paginate(m, { ...base, ...at });
+    pages.push(r.docs);
+    results.push(r);
+    const token = dir === 'next' ? r.nextCursor : r.prevCursor;
+    at = token ? (dir === 'next' ? { after: token } : { before: token }) : null;
+  }
+  return { pages, results };
+}
+
+test('backward walks from the end: each row once, in reverse order of the forward walk; hasNext/hasPrev exact (fast-check)', async () => {
+  await fc.assert(fc.asyncProperty(
+    arbData, arbFilter, arbSort, arbMode, arbFields, fc.integer({ min: 1, max: 7 }),
+    async (data, { filter, conds }, sort, { count, secret }, fields, limit) => {
+      const s = spec(count, secret);
+      const m = model(data);
+      const base = { filter, sort, limit, ...(fields ? { fields } : {}) };
+      const rows = expected(data, conds, sort);
+      const back = await walk(s, m, base, { fromEnd: true }, 'prev');
+      const forward = await walk(s, m, base, {}, 'next');
+      tally.backWalks += 1;
+      if (back.pages.length > 1) tally.backMultiPage += 1;
+      expect(back.pages.map(ids)).toEqual(ref.walkBackPages(rows, limit).map(ids));
+      // Every row once; reversed, the backward walk's rows are the forward walk's.
+      const backRows = back.pages.slice().reverse().flat();
+      expect(backRows.map(canon)).toEqual(forward.pages.flat().map(canon));
+      expect(backRows.map(canon)).toEqual(rows.map((row) => canon(project(row, fields, sort))));
+      let end = rows.length;
+      for (const r of back.results) {
+        const startAt = Math.max(0, end - limit);
+        expect([r.meta.hasPrevPage, r.meta.hasNextPage]).toEqual([startAt > 0, end < rows.length]);
+        expect(r.prevCursor !== null).toBe(startAt > 0);
+        expect(r.nextCursor !== null).toBe(end < rows.length && r.docs.length > 0);
+        end = startAt;
+      }
+      let start = 0;
+      for (const r of forward.results) {
+        expect([r.meta.hasPrevPage, r.meta.hasNextPage]).toEqual([start > 0, start + limit < rows.length]);
+        start += limit;
+      }
+    },
+  ), { numRuns: RUNS });
+});
+
+test('mixed walks: forward k pages, then back to the start, every page the reference slice (fast-check)', async () => {
+  await fc.assert(fc.asyncProperty(
+    arbData, arbFilter, arbSort, arbMode, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 6 }),
+    async (data, { filter, conds }, sort, { count, secret }, limit, k) => {
+      const s = spec(count, secret);
+      const m = model(data);
+      const base = { filter, sort, limit };
+      const rows = expected(data, conds, sort);
+      const want = ref.walkPages(rows, limit);
+      // Forward k pages (or to the end), then prevCursor back to the first page.
+      let r = await s.paginate(m, base);
+      let i = 0;
+      while (i < k && r.nextCursor) {
+        r = await s.paginate(m, { ...base, after: r.nextCursor });
+        i += 1;
+      }
+      expect(ids(r.docs)).toEqual(ids(want[i]));
+      while (r.prevCursor) {
+        r = await s.paginate(m, { ...base, before: r.prevCursor });
+        i -= 1;
+        expect(ids(r.docs)).toEqual(ids(want[i]));
+        // Back and forth from here lands on the next page again.
+        if (r.nextCursor) expect(ids((await s.paginate(m, { ...base, after: r.nextCursor })).docs)).toEqual(ids(want[i + 1]));
+      }
+      expect(i).toBe(0);
+      if (i === 0 && want.length > 1) tally.mixed += 1;
+    },
+  ), { numRuns: Math.ceil(RUNS / 2) });
 });
 
 afterAll(() => {
@@ -258,4 +342,6 @@ test('the generated cases are not vacuous', () => {
   expect(tally.multiPage).toBeGreaterThan(tally.walks * 0.2);
   expect(tally.slow).toBeGreaterThan(tally.walks * 0.3);
   expect(tally.nullKeys).toBeGreaterThan(tally.walks * 0.2);
+  expect(tally.backMultiPage).toBeGreaterThan(tally.backWalks * 0.2);
+  expect(tally.mixed).toBeGreaterThan(RUNS / 2 * 0.1);
 });

@@ -122,5 +122,68 @@ maybe('pipeline against a real MongoDB', () => {
     expect(JSON.stringify(explain)).toContain('IXSCAN');
     expect(JSON.stringify(explain)).not.toContain('"stage":"SORT"');
   });
-});
 
+  // Issue 16: each new paginate option on a real server.
+  describe('paginate options, counts and cursors both ways (issue 16)', () => {
+    const ids = (docs) => docs.map((d) => d._id.toHexString());
+    const all = (sort) => ids(fx.reference(data, {}, sort, 0, 1e9).page);
+
+    test('backward walk from the end = the forward walk reversed; mixed walk back to page 1', async () => {
+      const sort = [['amount', 1]];
+      const pages = [];
+      let r = await spec.paginate(Sale, { sort, limit: 97, fromEnd: true });
+      for (;;) {
+        pages.unshift(ids(r.docs));
+        if (!r.prevCursor) break;
+        r = await spec.paginate(Sale, { sort, limit: 97, before: r.prevCursor });
+      }
+      expect(pages.flat()).toEqual(all(sort));
+      const first = await spec.paginate(Sale, { sort, limit: 50 });
+      const third = await spec.paginate(Sale, { sort, limit: 50, after: (await spec.paginate(Sale, { sort, limit: 50, after: first.nextCursor })).nextCursor });
+      const second = await spec.paginate(Sale, { sort, limit: 50, before: third.prevCursor });
+      expect(ids(second.docs)).toEqual(all(sort).slice(50, 100));
+      expect([second.meta.hasPrevPage, second.meta.hasNextPage]).toEqual([true, true]);
+    }, 60_000);
+
+    test("count 'estimated' uses estimatedDocumentCount without a filter, the exact count with one", async () => {
+      const est = hotpath.pipeline.compile(fx.salesSpec({ lookupForm: 'localField', count: 'estimated' }));
+      const r = await est.paginate(Sale, { limit: 5 });
+      expect([r.meta.totalIsEstimate, r.meta.total]).toEqual([true, data.vagonsales.length]);
+      const f = await est.paginate(Sale, { limit: 5, filter: { client: clientIds[0] } });
+      expect(f.meta.totalIsEstimate).toBe(false);
+      expect(f.meta.total).toBe(fx.reference(data, { client: clientIds[0] }, [['createdAt', -1]], 0, 0).total);
+    });
+
+    test("count 'capped' reports maxCount as a lower bound", async () => {
+      const capped = hotpath.pipeline.compile(fx.salesSpec({ lookupForm: 'localField', count: 'capped', maxCount: 100 }));
+      const r = await capped.paginate(Sale, { limit: 5 }, { customLabels: {} });
+      expect([r.totalDocs, r.totalIsLowerBound, r.hasNextPage]).toEqual([100, true, true]);
+    });
+
+    test('collation, allowDiskUse, maxTimeMS and read reach the server', async () => {
+      const opts = { collation: { locale: 'en', strength: 2 }, allowDiskUse: true, maxTimeMS: 5000, read: 'primaryPreferred' };
+      const r = await spec.paginate(Sale, { limit: 10, sort: [['clientInfo.name', 1]] }, opts);
+      expect(r.docs).toHaveLength(10);
+      const e = await spec.paginate(Sale, { limit: 10 }, { maxTimeMS: 1, allowDiskUse: false, pagination: false }).catch((x) => x);
+      // maxTimeMS: 1 may or may not expire on a small collection; either way no hotpath error.
+      expect(e instanceof hotpath.HotpathError).toBe(false);
+      const all2 = await spec.paginate(Sale, {}, { pagination: false, lean: false });
+      expect(all2.docs).toHaveLength(fx.reference(data, {}, [['createdAt', -1]], 0, 0).total);
+      expect(typeof all2.docs[0].save).toBe('function');
+    });
+
+    test('Model.paginate (paginatePlugin) on a real model: v2 shape, hydrated, cursors', async () => {
+      const { paginatePlugin } = require('../lib/integrations/mongoose');
+      const schema = new mongoose.Schema({ amount: Number, status: String, createdAt: Date, client: mongoose.Schema.Types.ObjectId }, { strict: false });
+      schema.plugin(paginatePlugin, { spec: { softDelete: { isDeleted: { $ne: true } } } });
+      const M = conn.model(`PSale_${hotpath.backend}`, schema, 'vagonsales');
+      const r = await M.paginate({ client: clientIds[2] }, { page: 1, limit: 3, sort: '-amount' });
+      expect(r.docs.every((d) => typeof d.save === 'function')).toBe(true);
+      expect(r.totalDocs).toBe(data.vagonsales.filter((d) => !d.isDeleted && d.client.toHexString() === clientIds[2]).length);
+      if (r.hasNextPage) {
+        const n = await M.paginate({ client: clientIds[2] }, { limit: 3, sort: '-amount', after: r.nextCursor, lean: true });
+        expect(n.docs[0]._id.toHexString()).not.toBe(r.docs[2]._id.toHexString());
+      }
+    });
+  });
+});

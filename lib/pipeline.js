@@ -15,6 +15,7 @@
  */
 const { fail, fromBinding } = require('./errors');
 const { INTERNALS, apiOf } = require('./internal');
+const paging = require('./paginate');
 
 /** Most request shapes kept per compiled spec (generated functions). */
 const MAX_SHAPES = 512;
@@ -115,7 +116,10 @@ function compileTemplate(t) {
   const count = t.countPipeline ? `,countPipeline:${src(t.countPipeline)}` : '';
   // eslint-disable-next-line no-new-func
   const fn = new Function('v', 'H', 'l', 's', `return {pipeline:${src(t.pipeline)}${count},plan:${JSON.stringify(t.plan)}};`);
-  return { fn, sort: t.sort, count: t.count, fast: t.fast, typed: t.slots.some((k) => k !== 'raw' && k !== 'raws') };
+  return {
+    fn, sort: t.sort, count: t.count, fast: t.fast, backward: t.backward, unfiltered: t.unfiltered,
+    maxCount: t.maxCount, typed: t.slots.some((k) => k !== 'raw' && k !== 'raws'),
+  };
 }
 
 /** `page` / `limit` the JS side may take as they are: absent, null, or an integer number in 1..maxPage. */
@@ -149,7 +153,14 @@ function plainFilter(rest) {
 const okNum = (v) => v === undefined || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
 
 /** The code the core gives a bad value of each request parameter (others: ERR_FORBIDDEN_OPERATOR). */
-const PARAM_CODES = { page: 'ERR_INVALID_PAGINATION', limit: 'ERR_INVALID_PAGINATION', cursor: 'ERR_INVALID_CURSOR' };
+const PARAM_CODES = {
+  page: 'ERR_INVALID_PAGINATION', limit: 'ERR_INVALID_PAGINATION', cursor: 'ERR_INVALID_CURSOR',
+  after: 'ERR_INVALID_CURSOR', before: 'ERR_INVALID_CURSOR', fromEnd: 'ERR_INVALID_CURSOR',
+};
+/** `fromEnd` as the core reads it (true, 'true', '1'). */
+const isFromEnd = (v) => v === true || v === 'true' || v === '1';
+/** The request parameters that make a keyset (cursor) request. */
+const KEYSET = ['cursor', 'after', 'before', 'fromEnd'];
 
 /** The keys down to the innermost value that JSON.stringify refuses on its own. */
 function culprit(v, seen = new Set()) {
@@ -250,6 +261,9 @@ function tagValue(field, v) {
   return fail('ERR_INVALID_CURSOR', `cannot make a cursor from sort key ${JSON.stringify(field)}: its value is ${Array.isArray(v) ? 'an array' : 'an object'}`);
 }
 
+/** Declared types under which a collation never changes a comparison. */
+const NON_STRING = new Set(['objectId', 'date', 'number', 'bool', 'decimal']);
+
 /** The methods of the core's compiled spec that lib/ calls. */
 const METHODS = ['pageRules', 'prepare', 'template', 'filterFromQuery', 'meta', 'suggestIndex', 'encodeCursor'];
 
@@ -274,6 +288,7 @@ function wrapHandle(binding, raw) {
  */
 class CompiledPipeline {
   #handle;
+  #types;
   #shapes = new Map();
   #memo = new Map();
   #rules;
@@ -282,6 +297,7 @@ class CompiledPipeline {
   constructor(spec) {
     const { binding } = apiOf(new.target).__backend;
     this.#handle = wrapHandle(binding, binding.pipelineCompile(encodeSpec(spec)));
+    this.#types = { ...spec.types };
     // { defaultLimit, maxLimit, maxPage }: the core's page/limit rules as data (see #prepareFor).
     this.#rules = this.#handle.pageRules();
   }
@@ -343,8 +359,11 @@ class CompiledPipeline {
     return prepared;
   }
 
-  /** The built stages for one request, and its shape's compiled template. */
-  #build2(params, bson) {
+  /**
+   * The built stages for one request, and its shape's compiled template. `limitOf(l)`
+   * replaces the `$limit` value (paginate fetches limit + 1); `l` is the page size.
+   */
+  #build2(params, bson, limitOf) {
     // Generated code never mutates the (memoised) prepared answer.
     const [prepared, l, s, enc] = this.#prepareFor(params);
     let t = this.#shapes.get(prepared[0]);
@@ -353,7 +372,8 @@ class CompiledPipeline {
       if (this.#shapes.size >= MAX_SHAPES) this.#shapes.clear();
       this.#shapes.set(prepared[0], t);
     }
-    return { t, result: t.fn(prepared, t.typed ? helpers(bson || defaultBson()) : null, l, s) };
+    const lim = limitOf ? limitOf(l) : l;
+    return { t, l, result: t.fn(prepared, t.typed ? helpers(bson || defaultBson()) : null, lim, s) };
   }
 
   /**
@@ -388,7 +408,7 @@ class CompiledPipeline {
   paramsFromQuery(query) {
     const q = query || {};
     const params = { filter: this.filterFromQuery(q) };
-    for (const k of ['page', 'limit', 'sort', 'fields', 'cursor']) {
+    for (const k of ['page', 'limit', 'sort', 'fields', 'cursor', 'after', 'before', 'fromEnd']) {
       if (Object.prototype.hasOwnProperty.call(q, k)) params[k] = q[k];
     }
     return params;
@@ -402,7 +422,11 @@ class CompiledPipeline {
    */
   meta(total, params) {
     if (typeof total !== 'number') fail('ERR_INVALID_PAGINATION', `total must be a number, got ${typeof total}`);
-    const p = params && typeof params === 'object' ? { page: params.page, limit: params.limit, cursor: params.cursor } : params;
+    const p = params && typeof params === 'object'
+      ? {
+        page: params.page, limit: params.limit, cursor: params.cursor, after: params.after, before: params.before, fromEnd: isFromEnd(params.fromEnd) || undefined,
+      }
+      : params;
     return JSON.parse(this.#handle.meta(total, encodeParams(p)));
   }
 
@@ -411,8 +435,21 @@ class CompiledPipeline {
    * @param {object} [params] as for `build`
    * @returns {Record<string, 1|-1>}
    */
-  suggestIndex(params) {
-    return Object.fromEntries(JSON.parse(this.#handle.suggestIndex(encodeParams(params))));
+  suggestIndex(params, options) {
+    const index = Object.fromEntries(JSON.parse(this.#handle.suggestIndex(encodeParams(params))));
+    const collation = options && options.collation;
+    if (collation !== undefined) {
+      if (!collation || typeof collation !== 'object' || typeof collation.locale !== 'string') {
+        fail('ERR_INVALID_PAGINATION', 'suggestIndex: options.collation must be an object with a locale');
+      }
+      // MongoDB uses an index for string comparisons only under the collation it was built with.
+      const strings = Object.keys(index).filter((k) => !NON_STRING.has(this.#types[k]));
+      if (strings.length && collation.locale !== 'simple') {
+        process.emitWarning(`suggestIndex: the query's collation ${JSON.stringify(collation)} prevents using this index for ${strings.join(', ')} `
+          + `unless it is created with the same collation: createIndex(${JSON.stringify(index)}, { collation: ${JSON.stringify(collation)} })`, { code: 'HOTPATH_COLLATION_INDEX' });
+      }
+    }
+    return index;
   }
 
   /**
@@ -432,45 +469,76 @@ class CompiledPipeline {
   }
 
   /**
-   * Runs the pipeline(s) with `Model.aggregate` (count pipelines in parallel with
-   * `count: 'separate'`).
-   * @param {{ aggregate(pipeline: object[]): any, base?: { mongo?: object } }} Model a Mongoose model
-   * @param {object} [params] as for `build`
-   * @returns {Promise<{ docs: object[], meta: object, nextCursor: string | null }>}
+   * Runs one page with `Model.aggregate` (and the count its count mode asks for, in
+   * parallel). Fetches limit + 1 documents, so `hasNextPage` (`hasPrevPage` when paging
+   * backwards) is exact; in keyset mode the other side is probed with one `$limit: 1` query.
+   * @param {{ aggregate(pipeline: object[], options?: object): any, base?: { mongo?: object } }} Model a Mongoose model
+   * @param {object} [params] as for `build`, plus `after` / `before` (tokens) and `fromEnd`
+   * @param {object} [options] `customLabels` (mongoose-paginate-v2's result shape), `lean`,
+   *   `leanWithId`, `collation`, `allowDiskUse`, `read`, `maxTimeMS`, `pagination`, `match`
+   *   (see docs/pipeline.md)
+   * @returns {Promise<object>} `{ docs, meta, nextCursor, prevCursor }`, or with
+   *   `customLabels` mongoose-paginate-v2's shape
    */
-  async paginate(Model, params = {}) {
+  async paginate(Model, params = {}, options = undefined) {
     if (!Model || typeof Model.aggregate !== 'function') {
       fail('ERR_INVALID_SPEC', 'paginate: Model must have an aggregate(pipeline) method (a Mongoose model)');
     }
+    const o = paging.checkOptions(options);
+    const p = params === null || params === undefined ? {} : params;
+    const fromEnd = isFromEnd(p.fromEnd);
+    const keyset = fromEnd || KEYSET.some((k) => typeof p[k] === 'string' && p[k] !== '' && k !== 'fromEnd');
+    if (!o.pagination && keyset) fail('ERR_INVALID_PAGINATION', 'options.pagination: false cannot be combined with a cursor (after, before, fromEnd)');
     const bson = Model.base && Model.base.mongo && Model.base.mongo.ObjectId ? Model.base.mongo : undefined;
-    const { t, result } = this.#build2(params, bson);
-    let docs;
-    let total = null;
-    if (t.count === 'facet') {
-      const [r] = await Model.aggregate(result.pipeline);
-      docs = (r && r.data) || [];
-      total = (r && r.total && r.total[0] && r.total[0].n) || 0;
-    } else if (t.count === 'separate') {
-      const [d, c] = await Promise.all([Model.aggregate(result.pipeline), Model.aggregate(result.countPipeline)]);
-      docs = d;
-      total = (c && c[0] && c[0].n) || 0;
-    } else {
-      docs = await Model.aggregate(result.pipeline);
+    const built = o.pagination
+      ? this.#build2(p, bson, (l) => l + 1)
+      : this.#build2({ ...p, page: undefined, limit: undefined }, bson, () => paging.ALL_MAX + 1);
+    const { t, result } = built;
+    const got = await paging.run(Model, t, result, o);
+    let docs = got.docs || [];
+    if (!o.pagination && docs.length > paging.ALL_MAX) {
+      fail('ERR_INVALID_PAGINATION', `options.pagination: false matched more than ${paging.ALL_MAX} documents; page through them instead`);
     }
-    const meta = this.meta(total ?? 0, params);
-    const cursorMode = typeof params.cursor === 'string' && params.cursor !== '';
-    const full = docs.length > 0 && docs.length === meta.limit;
-    const more = full && (cursorMode || total === null || meta.hasNextPage);
-    const nextCursor = more ? this.#encodeFrom(t.sort, docs[docs.length - 1]) : null;
-    if (total === null) {
+    const meta = o.pagination ? this.meta(got.total ?? 0, p) : {
+      total: docs.length, limit: docs.length, currentPage: 1, totalPages: 1, hasNextPage: false, hasPrevPage: false, nextPage: null, prevPage: null,
+    };
+    // The extra document (limit + 1) is the last one, or the first when paging backwards.
+    const more = o.pagination && docs.length > built.l;
+    if (more) docs = t.backward ? docs.slice(1) : docs.slice(0, built.l);
+    const token = (d) => this.#encodeFrom(t.sort, d);
+    let hasNext;
+    let hasPrev;
+    if (!keyset) {
+      hasNext = more;
+      hasPrev = meta.hasPrevPage;
+    } else if (t.backward) {
+      hasPrev = more;
+      hasNext = fromEnd ? false : await this.#probe(Model, p, bson, o, docs.length ? { after: token(docs[docs.length - 1]) } : { after: p.before });
+    } else {
+      hasNext = more;
+      hasPrev = await this.#probe(Model, p, bson, o, docs.length ? { before: token(docs[0]) } : { before: p.after || p.cursor });
+    }
+    const nextCursor = hasNext && docs.length ? token(docs[docs.length - 1]) : null;
+    const prevCursor = hasPrev && docs.length ? token(docs[0]) : null;
+    if (got.total === null && o.pagination) {
       meta.total = null;
       meta.totalPages = null;
     }
-    if (cursorMode || total === null) {
-      meta.hasNextPage = nextCursor !== null;
-      if (!cursorMode) meta.nextPage = meta.hasNextPage ? meta.currentPage + 1 : null;
-    }
-    return { docs, meta, nextCursor };
+    meta.hasNextPage = hasNext;
+    meta.hasPrevPage = hasPrev;
+    if (!keyset) meta.nextPage = hasNext ? meta.currentPage + 1 : null;
+    if ('lowerBound' in got) meta.totalIsLowerBound = got.lowerBound;
+    if ('estimate' in got) meta.totalIsEstimate = got.estimate;
+    const out = { docs: paging.finish(Model, docs, o), meta, nextCursor, prevCursor };
+    return o.labels ? paging.v2Shape(out, o.labels, !o.pagination, !keyset && (p.page === undefined || p.page === null)) : out;
+  }
+
+  /** Whether one document lies beyond `at` (`{ after }` / `{ before }`): one `$limit: 1` query. */
+  async #probe(Model, params, bson, o, at) {
+    const q = { ...params, page: undefined, cursor: undefined, after: undefined, before: undefined, fromEnd: undefined, ...at };
+    const { result } = this.#build2(q, bson, () => 1);
+    const docs = await paging.aggregate(Model, paging.dataPipeline(result.pipeline), o);
+    return Array.isArray(docs) && docs.length > 0;
   }
 
   /**

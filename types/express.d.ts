@@ -40,17 +40,27 @@ export interface CacheResponsesOptions {
 export declare function cacheResponses(options: CacheResponsesOptions): Middleware;
 
 export interface Pagination {
-  page: number;
+  /** null with a cursor (`?after=` / `?before=`). */
+  page: number | null;
   limit: number;
   skip: number;
+  /** The `$sort` to run (reversed when `backward`). */
   sort: Record<string, 1 | -1> | null;
   fields: Record<string, 1> | null;
+  after: string | null;
+  before: string | null;
+  /** `?before=`: the sort is reversed; reverse the page you read. */
+  backward: boolean;
+  /** The cursor's `$match` condition (null in page mode). */
+  seek: Record<string, unknown> | null;
+  /** The token of a result document, for `?after=` / `?before=`. */
+  cursorOf(doc: Record<string, unknown>): string;
 }
 
-/** Validates page/limit/sort/fields of req.query into `req.pagination`, or answers 400. */
+/** Validates page/limit/sort/fields/after/before of req.query into `req.pagination`, or answers 400. */
 export declare function paginationParams(options?: {
   maxLimit?: number; defaultLimit?: number; sortable?: string[]; selectable?: string[];
-  defaultSort?: Record<string, 1 | -1>; spec?: { build: Function; meta: Function };
+  defaultSort?: Record<string, 1 | -1>; spec?: { build: Function; meta: Function; cursorAfter: Function };
 }): Middleware;
 
 /** Maps HotpathError to `{ error: { code, message } }` with 4xx/5xx; other errors go on. */

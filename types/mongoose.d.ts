@@ -15,6 +15,32 @@ export interface HotpathPluginOptions<Doc = any> {
 /** The Mongoose schema plugin: `schema.plugin(hotpathPlugin, options)`. */
 export declare function hotpathPlugin(schema: any, options?: HotpathPluginOptions): void;
 
+/** mongoose-paginate-v2's options that `Model.paginate` takes (and hotpath's additions). */
+export interface ModelPaginateOptions extends Omit<import('./pipeline').PaginateOptions, 'match' | 'project'> {
+  page?: number | string;
+  limit?: number | string;
+  sort?: import('./pipeline').PipelineSort;
+  select?: string | Record<string, unknown>;
+  projection?: string | Record<string, unknown>;
+  /** `{ maxTimeMS }` as mongoose-paginate-v2's query options. */
+  options?: { maxTimeMS?: number };
+  useEstimatedCount?: boolean;
+  forceCountFn?: boolean;
+  after?: string;
+  before?: string;
+  fromEnd?: boolean;
+}
+
+/**
+ * `schema.plugin(paginatePlugin)`: `Model.paginate(filter, options)` with mongoose-paginate-v2's
+ * call and result (documents hydrated unless `lean`), run as one aggregation per page;
+ * `spec` adds lookups / softDelete / count / secret to the spec derived from the schema.
+ */
+export declare function paginatePlugin(schema: any, options?: {
+  spec?: Partial<import('./pipeline').PipelineSpec>;
+  defaults?: ModelPaginateOptions;
+}): void;
+
 /** A pre-save hook converting `amount` (in `from`) to `to` into `target`, with a timeout fallback. */
 export declare function convertBeforeSave(options: {
   rates: { convert(amount: any, from: string, to: string): Promise<{ amount: number; source?: string }> };

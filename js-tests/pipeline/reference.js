@@ -117,17 +117,24 @@ function meta(total, page, limit) {
 }
 
 /**
- * The pages a keyset walk returns: consecutive `limit`-sized slices, then one more (empty)
- * page when the last slice is full and offered a next cursor — a cursor-mode page always
- * does when full; the first page (page mode) only when `firstOffers` (no total to say that
- * nothing follows).
+ * The pages a forward keyset walk returns: consecutive `limit`-sized slices (one empty page
+ * when nothing matches). A page offers a next cursor exactly when rows follow it.
  */
-function walkPages(rows, limit, firstOffers) {
+function walkPages(rows, limit) {
   const pages = [];
   for (let i = 0; i < rows.length; i += limit) pages.push(rows.slice(i, i + limit));
-  if (pages.length === 0) return [[]];
-  if (pages[pages.length - 1].length === limit && (pages.length > 1 || firstOffers)) pages.push([]);
-  return pages;
+  return pages.length ? pages : [[]];
 }
 
-module.exports = { compare, same, get, test, listing, meta, walkPages, typeRank };
+/**
+ * The pages a backward walk from the end returns, in the order visited: `limit`-sized
+ * slices ending at the last row, then at the row before each slice (the first visited page
+ * is the last `limit` rows; the final one may be shorter).
+ */
+function walkBackPages(rows, limit) {
+  const pages = [];
+  for (let end = rows.length; end > 0; end -= limit) pages.push(rows.slice(Math.max(0, end - limit), end));
+  return pages.length ? pages : [[]];
+}
+
+module.exports = { compare, same, get, test, listing, meta, walkPages, walkBackPages, typeRank };

@@ -1,5 +1,5 @@
 // Typed usage of the subpath exports (compiled by `npm test`, types step).
-import { hotpathPlugin, convertBeforeSave, SmartInvalidation, InvalidationTarget } from '../../types/mongoose';
+import { hotpathPlugin, paginatePlugin, convertBeforeSave, SmartInvalidation, InvalidationTarget } from '../../types/mongoose';
 import { cacheResponses, errorHandler, paginationParams, Pagination } from '../../types/express';
 import { TieredCache } from '../../types/redis';
 import { createBullDebouncer } from '../../types/bullmq';
@@ -18,7 +18,9 @@ cacheResponses({ cache: new Map() as any, key: (req) => `u:${req.user.id}:${req.
 cacheResponses({ cache: new Map() as any, statuses: ['200'] });
 errorHandler();
 paginationParams({ maxLimit: 100, sortable: ['createdAt'] });
-const pg: Pagination = { page: 1, limit: 20, skip: 0, sort: null, fields: null };
+const pg: Pagination = {
+  page: 1, limit: 20, skip: 0, sort: null, fields: null, after: null, before: null, backward: false, seek: null, cursorOf: () => '',
+};
 declare const redis: any;
 const t = new TieredCache({ redis, l1: { max: 10 } });
 t.getOrCompute('k', async () => 42).then((n: number) => n + 1);
@@ -34,3 +36,9 @@ registerMetrics(undefined, { caches: { a: { stats: () => ({}) } } });
 // @ts-expect-error: a number is not an invalidation target
 const bad: InvalidationTarget = 42;
 export { targets, bad, pg, state, timeouts };
+
+paginatePlugin({}, { spec: { softDelete: { isDeleted: false }, count: 'estimated' }, defaults: { limit: 10, lean: true, customLabels: { docs: 'items' } } });
+function seekOf(p: Pagination): [Record<string, unknown> | null, boolean, string | null, number | null] {
+  return [p.seek, p.backward, p.before, p.page];
+}
+export { seekOf };

@@ -150,15 +150,21 @@ function cacheResponses({
 }
 
 /**
- * Validates `page`, `limit`, `sort` and `fields` of `req.query` with the pipeline core and
- * puts `{ page, limit, skip, sort, fields }` on `req.pagination`, or answers 400
- * `{ error: { code, message } }`. `limit` above `maxLimit` is clamped.
+ * Validates `page`, `limit`, `sort`, `fields` and the keyset cursors `after` / `before` of
+ * `req.query` with the pipeline core and puts `{ page, limit, skip, sort, fields, after,
+ * before, backward, seek, cursorOf }` on `req.pagination`, or answers 400
+ * `{ error: { code, message } }` (a bad or foreign token: ERR_INVALID_CURSOR, the same 400
+ * as `paginate` gives). `limit` above `maxLimit` is clamped.
  * `sort` (`-createdAt,name`) and `fields` (`a,b`) are accepted only from `sortable` /
  * `selectable` (or a compiled pipeline spec's lists); without lists they are refused.
- * `req.pagination.sort` is the `$sort` object (ending with the `_id` tiebreak) and `fields`
+ * `req.pagination.sort` is the `$sort` object to run (ending with the `_id` tiebreak; the
+ * reversed order when `backward`, i.e. `?before=`: reverse the page you read) and `fields`
  * the `$project` object (which keeps the sort keys, as keyset cursors need them), both
- * ready for an aggregation or a query.
- * @param {{ maxLimit?: number, defaultLimit?: number, sortable?: string[], selectable?: string[], defaultSort?: Record<string, 1|-1>, spec?: { build: Function, meta: Function } }} [options]
+ * ready for an aggregation or a query; `seek` is the `$match` condition of a cursor
+ * request (null in page mode: `page` / `skip` apply); `cursorOf(doc)` makes the token of
+ * a result document for `?after=` / `?before=`. Tokens are bound to the spec: give `spec`
+ * (a compiled pipeline) to accept the tokens its `paginate` returns.
+ * @param {{ maxLimit?: number, defaultLimit?: number, sortable?: string[], selectable?: string[], defaultSort?: Record<string, 1|-1>, spec?: { build: Function, meta: Function, cursorAfter: Function } }} [options]
  */
 function paginationParams({ maxLimit = 100, defaultLimit = Math.min(20, maxLimit), sortable = [], selectable = [], defaultSort, spec } = {}) {
   const compiled = spec || require('../..').pipeline.compile({
@@ -168,17 +174,25 @@ function paginationParams({ maxLimit = 100, defaultLimit = Math.min(20, maxLimit
   return function hotpathPaginationParams(req, res, next) {
     const q = req.query || {};
     const params = {};
-    for (const k of ['page', 'limit', 'sort', 'fields']) if (q[k] !== undefined) params[k] = q[k];
+    for (const k of ['page', 'limit', 'sort', 'fields', 'after', 'before']) if (q[k] !== undefined) params[k] = q[k];
     try {
-      const meta = compiled.meta(0, { page: params.page, limit: params.limit });
       const built = compiled.build(params).pipeline;
+      const keyset = built.every((s) => !s.$skip && !('$skip' in s));
+      const meta = compiled.meta(0, { page: keyset ? undefined : params.page, limit: params.limit });
       const stage = (name) => (built.find((s) => s[name]) || {})[name];
+      const seek = built.find((s) => s.$match && s.$match.$or);
+      const tokenParams = { sort: params.sort };
       req.pagination = {
-        page: meta.currentPage,
+        page: keyset ? null : meta.currentPage,
         limit: meta.limit,
-        skip: (meta.currentPage - 1) * meta.limit,
+        skip: keyset ? 0 : (meta.currentPage - 1) * meta.limit,
         sort: stage('$sort') || null,
         fields: params.fields !== undefined ? stage('$project') || null : null,
+        after: typeof params.after === 'string' && params.after !== '' ? params.after : null,
+        before: typeof params.before === 'string' && params.before !== '' ? params.before : null,
+        backward: typeof params.before === 'string' && params.before !== '',
+        seek: seek ? seek.$match : null,
+        cursorOf: (doc) => compiled.cursorAfter(doc, tokenParams),
       };
       return next();
     } catch (err) {

@@ -25,6 +25,7 @@ const { applyTargets } = require('./invalidation');
 const { SmartInvalidation } = require('../compat/smart-invalidation');
 const { defaultCacheKey, readPath } = require('../batch-loader');
 const { fail } = require('../errors');
+const { paginatePlugin } = require('./mongoose-paginate');
 
 const QUERY_OPS = ['updateOne', 'updateMany', 'deleteOne', 'deleteMany'];
 const RETURNING_OPS = ['findOneAndUpdate', 'findOneAndDelete'];
@@ -205,4 +206,6 @@ function convertBeforeSave({ rates, amount, from, to, target, timeoutMs = 200, l
   };
 }
 
-module.exports = { hotpathPlugin, convertBeforeSave, loaderFor, SmartInvalidation };
+module.exports = {
+  hotpathPlugin, paginatePlugin, convertBeforeSave, loaderFor, SmartInvalidation,
+};

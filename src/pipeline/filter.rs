@@ -179,10 +179,12 @@ fn is_decimal_json(m: &serde_json::Map<String, Value>) -> bool {
 }
 
 /// Query keys that are pagination parameters, not filters.
-pub const RESERVED: [&str; 5] = ["page", "limit", "sort", "fields", "cursor"];
+pub const RESERVED: [&str; 8] = [
+    "page", "limit", "sort", "fields", "cursor", "after", "before", "fromEnd",
+];
 
 /// Parses an Express `req.query` (extended `{ price: { gte: '5' } }` or flat
-/// `{ 'price[gte]': '5' }`) into conditions. Reserved keys (page, limit, sort, fields, cursor)
+/// `{ 'price[gte]': '5' }`) into conditions. Reserved keys (page, limit, sort, fields, cursor, after, before, fromEnd)
 /// are skipped.
 pub fn parse_query(spec: &Spec, query: &Value) -> Result<Vec<Cond>> {
     const W: &str = "query";

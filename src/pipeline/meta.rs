@@ -64,7 +64,10 @@ impl Compiled {
         }
         let total = total as u64;
         let (page, limit) = self.limits(params)?;
-        let cursor_mode = matches!(params.get("cursor"), Some(Value::String(s)) if !s.is_empty());
+        let cursor_mode = ["cursor", "after", "before"]
+            .iter()
+            .any(|k| matches!(params.get(*k), Some(Value::String(s)) if !s.is_empty()))
+            || matches!(params.get("fromEnd"), Some(Value::Bool(true)));
         let total_pages = total.div_ceil(limit).max(1);
         if cursor_mode {
             return Ok(Meta {

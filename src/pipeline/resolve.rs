@@ -25,6 +25,30 @@ pub struct Resolved {
     pub fields: Option<Vec<String>>,
     /// The decoded cursor values (one per sort key), in cursor mode.
     pub cursor: Option<Vec<Node>>,
+    /// Paging backwards (`before`, or `fromEnd`): the stages seek and sort in the reversed
+    /// order, cut the page, then sort it back; `sort` stays the forward sort.
+    pub backward: bool,
+}
+
+impl Resolved {
+    /// Keyset mode (a cursor, or `fromEnd`): no `$skip`, page 1.
+    pub fn keyset(&self) -> bool {
+        self.cursor.is_some() || self.backward
+    }
+
+    /// The sort the seek, `$sort` and `$limit` run under (reversed when backward).
+    pub fn query_sort(&self) -> Vec<SortKey> {
+        if !self.backward {
+            return self.sort.clone();
+        }
+        self.sort
+            .iter()
+            .map(|k| SortKey {
+                field: k.field.clone(),
+                dir: -k.dir,
+            })
+            .collect()
+    }
 }
 
 fn pag(msg: String) -> Error {
@@ -94,7 +118,59 @@ pub fn parse_positive(name: &str, v: Option<&Value>) -> Result<Option<u64>> {
     Ok(Some(n))
 }
 
-const PARAMS: [&str; 6] = ["filter", "page", "limit", "sort", "fields", "cursor"];
+const PARAMS: [&str; 9] = [
+    "filter", "page", "limit", "sort", "fields", "cursor", "after", "before", "fromEnd",
+];
+
+/// A token parameter: absent, null or `""` → None.
+fn token<'a>(obj: &'a serde_json::Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
+    match obj.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(t)) if t.is_empty() => Ok(None),
+        Some(Value::String(t)) => Ok(Some(t)),
+        Some(other) => Err(Error::InvalidCursor(format!(
+            "{name} must be a string, got {other}"
+        ))),
+    }
+}
+
+/// Which way a keyset request pages: `(token, backward)`, from `cursor` / `after`
+/// (forwards), `before` (backwards) or `fromEnd: true` (backwards from the end, no token).
+/// At most one of them.
+fn direction(obj: &serde_json::Map<String, Value>) -> Result<(Option<&str>, bool)> {
+    let from_end = match obj.get("fromEnd") {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        Some(Value::Bool(true)) => true,
+        Some(Value::String(s)) if s == "true" || s == "1" => true,
+        Some(Value::String(s)) if s == "false" || s == "0" || s.is_empty() => false,
+        Some(other) => {
+            return Err(Error::InvalidCursor(format!(
+                "fromEnd must be true or false, got {other}"
+            )))
+        }
+    };
+    let given: Vec<(&str, &str)> = ["cursor", "after", "before"]
+        .into_iter()
+        .map(|n| Ok(token(obj, n)?.map(|t| (n, t))))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut names: Vec<&str> = given.iter().map(|(n, _)| *n).collect();
+    if from_end {
+        names.push("fromEnd");
+    }
+    if names.len() > 1 {
+        return Err(Error::InvalidCursor(format!(
+            "give one of cursor, after, before and fromEnd, got {}",
+            names.join(" and ")
+        )));
+    }
+    Ok(match given.first() {
+        Some(&(name, t)) => (Some(t), name == "before"),
+        None => (None, from_end),
+    })
+}
 
 impl Compiled {
     fn resolve_sort(&self, v: Option<&Value>) -> Result<Vec<SortKey>> {
@@ -201,17 +277,12 @@ impl Compiled {
         let sort = self.resolve_sort(obj.get("sort"))?;
         let conds = parse_filter(&self.spec, obj.get("filter").unwrap_or(&Value::Null))?;
         let fields = self.resolve_fields(obj.get("fields"))?;
-        let cursor = match obj.get("cursor") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(t)) if t.is_empty() => None,
-            Some(Value::String(t)) => Some(cursor::decode(&self.spec, &self.cursor_key, &sort, t)?),
-            Some(other) => {
-                return Err(Error::InvalidCursor(format!(
-                    "cursor must be a string, got {other}"
-                )))
-            }
+        let (token, backward) = direction(obj)?;
+        let cursor = match token {
+            Some(t) => Some(cursor::decode(&self.spec, &self.cursor_key, &sort, t)?),
+            None => None,
         };
-        let (page, skip) = if cursor.is_some() {
+        let (page, skip) = if cursor.is_some() || backward {
             (1, 0)
         } else {
             (page, (page - 1) * limit)
@@ -224,6 +295,7 @@ impl Compiled {
             conds,
             fields,
             cursor,
+            backward,
         })
     }
 }

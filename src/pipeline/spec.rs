@@ -130,10 +130,19 @@ pub enum CountMode {
     /// `$facet { data, total }` in one round trip (the data branch cannot use an index).
     Facet,
     /// A second `countPipeline`, run in parallel by `paginate` (default: both use indexes).
+    /// Also spelled `exact`.
     #[default]
+    #[serde(alias = "exact")]
     Separate,
     /// No total.
     None,
+    /// `estimatedDocumentCount` (collection metadata, no scan) when the request has no
+    /// filter condition — the count then includes soft-deleted documents, an estimate —
+    /// otherwise the `separate` count pipeline (`paginate` reports which in `countMode`).
+    Estimated,
+    /// A count pipeline that stops at `maxCount` (`$limit` before `$count`): at most
+    /// `maxCount` documents are counted, and a total that reaches it is a lower bound.
+    Capped,
 }
 
 /// How a `$lookup` with a projection is spelled.
@@ -217,6 +226,9 @@ pub struct Spec {
     /// How lookups are spelled (default `localField`).
     #[serde(default)]
     pub lookup_form: LookupForm,
+    /// The most documents `count: 'capped'` counts (required with it, 1..=10^9).
+    #[serde(default)]
+    pub max_count: Option<u64>,
 }
 
 fn default_limit() -> u32 {
@@ -225,6 +237,9 @@ fn default_limit() -> u32 {
 fn max_limit() -> u32 {
     100
 }
+
+/// The largest `maxCount`.
+pub const MAX_COUNT: u64 = 1_000_000_000;
 
 /// Keys that must never appear as a field or path segment.
 pub(crate) const POISON: [&str; 4] = ["__proto__", "constructor", "prototype", "_bsontype"];
@@ -262,7 +277,7 @@ impl Spec {
         let obj = v
             .as_object()
             .ok_or_else(|| Error::InvalidSpec(format!("spec must be an object, got {v}")))?;
-        const KNOWN: [&str; 13] = [
+        const KNOWN: [&str; 14] = [
             "collection",
             "types",
             "lookups",
@@ -276,6 +291,7 @@ impl Spec {
             "softDelete",
             "secret",
             "lookupForm",
+            "maxCount",
         ];
         for (k, val) in obj {
             if !KNOWN.contains(&k.as_str()) {
@@ -385,6 +401,24 @@ impl Spec {
                         "spec.softDelete.{k} must be a scalar or {{ \"$ne\": scalar }}, got {v}"
                     )));
                 }
+            }
+        }
+        match (self.count, self.max_count) {
+            (CountMode::Capped, None) => {
+                return Err(Error::InvalidSpec(
+                    "spec.maxCount is required with count: 'capped'".into(),
+                ))
+            }
+            (CountMode::Capped, Some(n)) if !(1..=MAX_COUNT).contains(&n) => {
+                return Err(Error::InvalidSpec(format!(
+                    "spec.maxCount must be 1..={MAX_COUNT}, got {n}"
+                )))
+            }
+            (CountMode::Capped, Some(_)) | (_, None) => {}
+            (_, Some(_)) => {
+                return Err(Error::InvalidSpec(
+                    "spec.maxCount is only used with count: 'capped'".into(),
+                ))
             }
         }
         if let Some(s) = &self.secret {

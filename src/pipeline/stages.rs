@@ -1,7 +1,7 @@
 //! The stage writers: `$lookup` (+ `$unwind`), `$match` objects, the keyset seek and the
 //! `$project` of selected fields.
 
-use super::{Compiled, LookupForm, Node, Op, Resolved};
+use super::{Compiled, LookupForm, Node, Op, Resolved, SortKey};
 
 impl Compiled {
     pub(super) fn lookup_stages(&self, i: usize, out: &mut Vec<Node>) {
@@ -112,7 +112,9 @@ impl Compiled {
         out
     }
 
-    pub(super) fn seek(&self, r: &Resolved, cur: &[Node]) -> Node {
+    /// `$match` for the documents after `cur` under `sort` (the query sort: reversed when
+    /// paging backwards). Null and missing sort first ascending, last descending.
+    pub(super) fn seek(&self, r: &Resolved, sort: &[SortKey], cur: &[Node]) -> Node {
         // Slot numbers of the non-null cursor values.
         let base = 2 + r.conds.len();
         let mut slot_of = Vec::with_capacity(cur.len());
@@ -127,9 +129,9 @@ impl Compiled {
         }
         let val = |j: usize| slot_of[j].map(Node::Slot).unwrap_or(Node::Null);
         let mut ors = Vec::new();
-        for (i, k) in r.sort.iter().enumerate() {
+        for (i, k) in sort.iter().enumerate() {
             let mut conj: Vec<(String, Node)> =
-                (0..i).map(|j| (r.sort[j].field.clone(), val(j))).collect();
+                (0..i).map(|j| (sort[j].field.clone(), val(j))).collect();
             let after = match (slot_of[i].is_some(), k.dir > 0) {
                 (true, true) => Some((k.field.clone(), Node::one("$gt", val(i)))),
                 (true, false) => Some((

@@ -53,6 +53,14 @@ pub struct Template {
     pub sort: Vec<SortKey>,
     /// How totals are computed (from the spec).
     pub count: CountMode,
+    /// Paging backwards: the pipeline cuts the page in the reversed order and sorts it back,
+    /// so the extra document `paginate` fetches (limit + 1) comes first, not last.
+    pub backward: bool,
+    /// The request has no filter condition (`count: 'estimated'` may then use
+    /// `estimatedDocumentCount`).
+    pub unfiltered: bool,
+    /// The spec's `maxCount` (`count: 'capped'`).
+    pub max_count: Option<u64>,
 }
 
 /// A built pipeline (typed leaves in place of slots).
@@ -145,7 +153,10 @@ impl Compiled {
         let quoted = |s: &mut Vec<u8>, text: &str| {
             serde_json::to_writer(s, text).expect("a string serialises");
         };
-        s.push(if r.cursor.is_some() { b'c' } else { b'p' });
+        s.push(if r.keyset() { b'c' } else { b'p' });
+        if r.backward {
+            s.push(b'<');
+        }
         for k in &r.sort {
             s.extend_from_slice(if k.dir < 0 { b"|-" } else { b"|+" });
             quoted(&mut s, &k.field);
@@ -241,22 +252,29 @@ impl Compiled {
         for &i in &need_sort {
             self.lookup_stages(i, &mut data);
         }
+        let sort_stage = |keys: &[SortKey]| {
+            Node::one(
+                "$sort",
+                Node::Obj(
+                    keys.iter()
+                        .map(|k| (k.field.clone(), Node::Num(k.dir as f64)))
+                        .collect(),
+                ),
+            )
+        };
+        let qsort = r.query_sort();
         if let Some(cur) = &r.cursor {
-            data.push(self.seek(r, cur));
+            data.push(self.seek(r, &qsort, cur));
         }
-        data.push(Node::one(
-            "$sort",
-            Node::Obj(
-                r.sort
-                    .iter()
-                    .map(|k| (k.field.clone(), Node::Num(k.dir as f64)))
-                    .collect(),
-            ),
-        ));
-        if r.cursor.is_none() {
+        data.push(sort_stage(&qsort));
+        if !r.keyset() {
             data.push(Node::one("$skip", Node::Slot(1)));
         }
         data.push(Node::one("$limit", Node::Slot(0)));
+        if r.backward {
+            // The page was cut from the end: back into the forward order (limit documents).
+            data.push(sort_stage(&r.sort));
+        }
         for &i in &rest {
             self.lookup_stages(i, &mut data);
         }
@@ -266,6 +284,15 @@ impl Compiled {
 
         let count_stage = Node::one("$count", Node::s("n"));
         let (pipeline, count_pipeline) = match spec.count {
+            CountMode::Capped => {
+                let mut c = pre.clone();
+                let cap = spec.max_count.unwrap_or(1) as f64;
+                c.push(Node::one("$limit", Node::Num(cap)));
+                c.push(count_stage);
+                let mut p = pre;
+                p.extend(data);
+                (p, Some(c))
+            }
             CountMode::Facet => {
                 let mut p = pre;
                 p.push(Node::one(
@@ -277,7 +304,7 @@ impl Compiled {
                 ));
                 (p, None)
             }
-            CountMode::Separate => {
+            CountMode::Separate | CountMode::Estimated => {
                 let mut c = pre.clone();
                 c.push(count_stage);
                 let mut p = pre;
@@ -344,6 +371,9 @@ impl Compiled {
             slots,
             sort: r.sort.clone(),
             count: spec.count,
+            backward: r.backward,
+            unfiltered: r.conds.is_empty(),
+            max_count: spec.max_count,
         }
     }
 
@@ -386,6 +416,7 @@ impl Compiled {
             conds,
             fields: None,
             cursor: None,
+            backward: false,
         };
         let vals = self.slot_values(&r);
         let mut pairs = self.match_object(&r, false, false, &|i| vals[i].clone());

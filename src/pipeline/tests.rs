@@ -687,6 +687,122 @@ proptest! {
 }
 
 #[test]
+fn before_seeks_in_the_reversed_order_then_sorts_the_page_back() {
+    let c = compiled(json!({}));
+    let sort = json!([["createdAt", -1], ["_id", -1]]);
+    let tok = c
+        .encode_cursor(&sort, &json!([["date", 1000], ["oid", HEX]]))
+        .unwrap();
+    let fwd = c.build(&json!({ "after": tok, "limit": 5 })).unwrap();
+    let back = c.build(&json!({ "before": tok, "limit": 5 })).unwrap();
+    assert_eq!(
+        stage_names(&back.pipeline)[..4],
+        ["$match", "$sort", "$limit", "$sort"]
+    );
+    let seek = |b: &Built| b.pipeline[0].to_json();
+    // Forward under createdAt desc: smaller dates (or null) after; backward: larger dates.
+    assert!(seek(&fwd).contains(r#""$lt""#), "{}", seek(&fwd));
+    assert!(
+        seek(&back).contains(r#""createdAt":{"$gt""#),
+        "{}",
+        seek(&back)
+    );
+    assert!(!seek(&back).contains("null"), "{}", seek(&back));
+    assert_eq!(
+        back.pipeline[1].to_json(),
+        r#"{"$sort":{"createdAt":1,"_id":1}}"#
+    );
+    assert_eq!(
+        back.pipeline[3].to_json(),
+        r#"{"$sort":{"createdAt":-1,"_id":-1}}"#
+    );
+    // `cursor` is `after`; the template reports the forward sort and the direction.
+    assert_eq!(c.build(&json!({ "cursor": tok, "limit": 5 })).unwrap(), fwd);
+    let t = c.template(&json!({ "before": tok })).unwrap();
+    assert!(t.backward);
+    assert_eq!(t.sort, c.template(&json!({ "after": tok })).unwrap().sort);
+    // fromEnd: the last page, no seek, no $skip; its own shape.
+    let end = c.build(&json!({ "fromEnd": true, "page": 3 })).unwrap();
+    assert_eq!(
+        stage_names(&end.pipeline)[..3],
+        ["$sort", "$limit", "$sort"]
+    );
+    let r = c.resolve(&json!({ "fromEnd": true })).unwrap();
+    assert_ne!(
+        c.shape_key(&r),
+        c.shape_key(&c.resolve(&json!({})).unwrap())
+    );
+}
+
+#[test]
+fn one_direction_per_request() {
+    let c = compiled(json!({}));
+    let tok = c
+        .encode_cursor(
+            &json!([["createdAt", -1], ["_id", -1]]),
+            &json!([["null"], ["oid", HEX]]),
+        )
+        .unwrap();
+    for p in [
+        json!({ "after": tok, "before": tok }),
+        json!({ "cursor": tok, "after": tok }),
+        json!({ "fromEnd": true, "before": tok }),
+        json!({ "fromEnd": "yes" }),
+        json!({ "before": 5 }),
+    ] {
+        let e = c.resolve(&p).unwrap_err();
+        assert_eq!(e.code(), "ERR_INVALID_CURSOR", "{p}: {}", e.message());
+    }
+    assert!(c.resolve(&json!({ "before": "", "after": tok })).is_ok());
+    let e = c.resolve(&json!({ "before": "x" })).unwrap_err();
+    assert_eq!(e.code(), "ERR_INVALID_CURSOR");
+}
+
+#[test]
+fn capped_count_limits_before_counting_and_estimated_counts_like_separate() {
+    let c = compiled(
+        json!({ "count": "capped", "maxCount": 1000, "softDelete": { "isDeleted": false } }),
+    );
+    let b = c.build(&json!({ "filter": { "client": HEX } })).unwrap();
+    let count = b.count_pipeline.unwrap();
+    assert_eq!(stage_names(&count), ["$match", "$limit", "$count"]);
+    assert_eq!(count[1].to_json(), r#"{"$limit":1000}"#);
+    let t = c.template(&json!({})).unwrap();
+    assert_eq!((t.max_count, t.unfiltered), (Some(1000), true));
+    assert!(
+        !c.template(&json!({ "filter": { "client": HEX } }))
+            .unwrap()
+            .unfiltered
+    );
+    assert_eq!(
+        compiled(json!({ "count": "exact" })).spec().count,
+        CountMode::Separate
+    );
+    let e = compiled(json!({ "count": "estimated" }));
+    let b = e.build(&json!({})).unwrap();
+    assert_eq!(stage_names(&b.count_pipeline.unwrap()), ["$count"]);
+    for (extra, want) in [
+        (json!({ "count": "capped" }), "spec.maxCount is required"),
+        (
+            json!({ "count": "capped", "maxCount": 0 }),
+            "spec.maxCount must be",
+        ),
+        (
+            json!({ "count": "separate", "maxCount": 5 }),
+            "spec.maxCount is only",
+        ),
+        (
+            json!({ "count": "capped", "maxCount": -1 }),
+            "spec.maxCount",
+        ),
+    ] {
+        let e = Compiled::compile_json(&sales_spec(extra.clone())).unwrap_err();
+        assert_eq!(e.code(), "ERR_INVALID_SPEC");
+        assert!(e.message().contains(want), "{extra}: {}", e.message());
+    }
+}
+
+#[test]
 #[ignore]
 fn prepare_speed() {
     let c = compiled(json!({}));
