@@ -83,7 +83,7 @@ describe(`Cache (${backend})`, () => {
     c.clear();
     expect(c.size).toBe(0);
     expect([...c.keys()]).toEqual([]);
-    expect(Object.keys(c.stats()).sort()).toEqual(['deletes', 'evictions', 'expirations', 'hitRate', 'hits', 'invalidated', 'misses', 'sets', 'size'].sort());
+    expect(Object.keys(c.stats()).sort()).toEqual(['deletes', 'evictions', 'expirations', 'hitRate', 'hits', 'hookErrors', 'invalidated', 'misses', 'sets', 'size'].sort());
   });
 
   test('LRU order and eviction at max', () => {
