@@ -9,14 +9,10 @@
 const fc = require('fast-check');
 const { LRUCache } = require('lru-cache');
 const hotpath = require('../');
+const { clock } = require('./helpers/clock');
 
 const { Cache, CacheManager, HotpathError } = hotpath;
 const backend = process.env.HOTPATH_BACKEND;
-
-function clock(start = 1_000) {
-  const c = { t: start, now: () => c.t };
-  return c;
-}
 
 /** A promise with its resolve/reject, and whether `fn`'s signal aborted. */
 function deferred() {

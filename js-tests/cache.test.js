@@ -3,15 +3,10 @@ const fc = require('fast-check');
 const hotpath = require('../');
 const { forBackend } = require('../lib/api');
 const { redisMatch } = require('./helpers/redis-glob');
+const { clock } = require('./helpers/clock');
 
 const { Cache, CacheManager, HotpathError } = hotpath;
 const backend = process.env.HOTPATH_BACKEND;
-
-/** A manual clock for TTL tests. */
-function clock(start = 1_000) {
-  const c = { t: start, now: () => c.t };
-  return c;
-}
 
 function codeOf(fn) {
   try {
