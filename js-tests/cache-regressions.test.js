@@ -5,8 +5,10 @@
  * Redis for globs, and `String.prototype.startsWith` for prefixes.
  */
 const hotpath = require('../');
+const { withPolicy, lruOnly, policy } = require('./helpers/policy');
 
-const { Cache, HotpathError } = hotpath;
+const { Cache: PlainCache, HotpathError } = hotpath;
+const Cache = withPolicy(PlainCache);
 const backend = process.env.HOTPATH_BACKEND;
 
 function clock(start = 1_000) {
@@ -47,7 +49,7 @@ function expectLikeV8(re, keys = KEYS) {
   expect(n).toBe(want.length);
 }
 
-describe(`issue 12 cache regressions (${backend})`, () => {
+describe(`issue 12 cache regressions (${backend}, ${policy})`, () => {
   test('1: keys that split a surrogate pair between them stay indexed, and sets keep working', () => {
     const c = new Cache();
     c.set('a\uD83D', 1);

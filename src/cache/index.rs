@@ -494,22 +494,30 @@ impl KeyIndex {
     }
 
     /// The current keys (as code units) in key order (for tests and debugging).
-    pub fn keys(&mut self) -> Vec<(Vec<u16>, u32)> {
-        let mut out = Vec::new();
+    pub fn keys(&self) -> Vec<(Vec<u16>, u32)> {
+        self.entries()
+            .into_iter()
+            .map(|(k, slot)| (units::decode(&k), slot))
+            .collect()
+    }
+
+    /// The current `(key bytes, slot)` pairs in key order (a split of a sharded index).
+    pub fn entries(&self) -> Vec<(Vec<u8>, u32)> {
+        let mut out = Vec::with_capacity(self.live);
         let state = &self.state;
         let dead = &self.main_dead;
         self.main.scan_from(&[], |k, slot, pos| {
             if dead[pos >> 6] & (1 << (pos & 63)) == 0 {
-                out.push((units::decode(k), slot));
+                out.push((k.to_vec(), slot));
             }
             true
         });
         for ((k, slot), g) in &self.delta {
             if state.get(*slot as usize) == Some(g) {
-                out.push((units::decode(k), *slot));
+                out.push((k.to_vec(), *slot));
             }
         }
-        out.sort();
+        out.sort_unstable();
         out
     }
 
@@ -563,7 +571,6 @@ impl Joined {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use std::collections::HashMap;
 
     fn enc(s: &str) -> Vec<u8> {
         units::encode(&units::from_str(s))
@@ -633,33 +640,95 @@ mod tests {
             ops in proptest::collection::vec((0u32..64, proptest::option::of(key_units()), 0u8..8), 1..300),
             floor in 1usize..40,
         ) {
-            let mut ix = KeyIndex::with_rebuild_floor(floor);
-            let mut model: HashMap<u32, Vec<u16>> = HashMap::new();
-            for (slot, key, op) in ops {
-                if op == 0 {
-                    let prefix = key.clone().unwrap_or_default();
-                    let mut want: Vec<u32> = model.iter().filter(|(_, k)| k.starts_with(&prefix)).map(|(s, _)| *s).collect();
-                    let mut got = ix.take_matches(&Pattern::prefix(&prefix));
-                    want.sort(); got.sort();
-                    prop_assert_eq!(&got, &want);
-                    for s in want { model.remove(&s); }
-                } else {
-                    // Keys are unique across slots, as in a JS Map.
-                    if let Some(k) = &key {
-                        if let Some((&other, _)) = model.iter().find(|(s, v)| *v == k && **s != slot) {
-                            model.remove(&other);
-                            ix.apply([(other, None)]);
-                        }
-                    }
-                    let bytes = key.as_ref().map(|k| units::encode(k));
-                    ix.apply([(slot, bytes.as_deref())]);
-                    match key { Some(k) => { model.insert(slot, k); } None => { model.remove(&slot); } }
-                }
-                prop_assert_eq!(ix.len(), model.len());
-            }
-            let mut want: Vec<(Vec<u16>, u32)> = model.into_iter().map(|(s, k)| (k, s)).collect();
-            want.sort();
-            prop_assert_eq!(ix.keys(), want);
+            model::check(&mut KeyIndex::with_rebuild_floor(floor), ops)?;
         }
+    }
+}
+
+/// A reference-map check shared by the index's and the sharded index's property tests.
+#[cfg(test)]
+pub(crate) mod model {
+    use super::super::pattern::Pattern;
+    use super::super::units;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    /// What the check needs of an index.
+    pub(crate) trait Indexed {
+        fn apply_one(&mut self, slot: u32, key: Option<&[u8]>);
+        fn take(&mut self, pattern: &Pattern) -> Vec<u32>;
+        fn count(&self) -> usize;
+        fn all(&self) -> Vec<(Vec<u16>, u32)>;
+    }
+
+    macro_rules! indexed {
+        ($($t:ty),*) => {$(
+            impl Indexed for $t {
+                fn apply_one(&mut self, slot: u32, key: Option<&[u8]>) {
+                    self.apply([(slot, key)]);
+                }
+                fn take(&mut self, pattern: &Pattern) -> Vec<u32> {
+                    self.take_matches(pattern)
+                }
+                fn count(&self) -> usize {
+                    self.len()
+                }
+                fn all(&self) -> Vec<(Vec<u16>, u32)> {
+                    self.keys()
+                }
+            }
+        )*};
+    }
+    indexed!(super::KeyIndex, super::super::shards::ShardedIndex);
+
+    /// Runs `(slot, key, op)` operations (op 0: take the keys with the prefix `key`; else:
+    /// the slot now holds `key`, or is empty) on `ix` and on a map, comparing as it goes.
+    pub(crate) fn check(
+        ix: &mut impl Indexed,
+        ops: Vec<(u32, Option<Vec<u16>>, u8)>,
+    ) -> Result<(), TestCaseError> {
+        let mut model: HashMap<u32, Vec<u16>> = HashMap::new();
+        for (slot, key, op) in ops {
+            if op == 0 {
+                let prefix = key.clone().unwrap_or_default();
+                let mut want: Vec<u32> = model
+                    .iter()
+                    .filter(|(_, k)| k.starts_with(&prefix))
+                    .map(|(s, _)| *s)
+                    .collect();
+                let mut got = ix.take(&Pattern::prefix(&prefix));
+                want.sort();
+                got.sort();
+                prop_assert_eq!(&got, &want);
+                for s in want {
+                    model.remove(&s);
+                }
+            } else {
+                // Keys are unique across slots, as in a JS Map.
+                if let Some(k) = &key {
+                    if let Some((&other, _)) = model.iter().find(|(s, v)| *v == k && **s != slot) {
+                        model.remove(&other);
+                        ix.apply_one(other, None);
+                    }
+                }
+                let bytes = key.as_ref().map(|k| units::encode(k));
+                ix.apply_one(slot, bytes.as_deref());
+                match key {
+                    Some(k) => {
+                        model.insert(slot, k);
+                    }
+                    None => {
+                        model.remove(&slot);
+                    }
+                }
+            }
+            prop_assert_eq!(ix.count(), model.len());
+        }
+        let mut want: Vec<(Vec<u16>, u32)> = model.into_iter().map(|(s, k)| (k, s)).collect();
+        want.sort();
+        let mut got = ix.all();
+        got.sort();
+        prop_assert_eq!(got, want);
+        Ok(())
     }
 }
