@@ -11,6 +11,9 @@
  * or an invalidation touches it; an invalidation removes the expired entries it matches
  * without counting them (they count as expirations). Patterns are decided by V8's RegExp,
  * `startsWith` and a Redis glob written here over the key's UTF-8 bytes (as Redis holds it).
+ *
+ * The model also says which values leave and why (`dispose(value, key, reason)`), what
+ * `onInsert` is told, and what `peek`, `getRemainingTTL`, `info` and `dump` answer.
  */
 const fc = require('fast-check');
 const hotpath = require('../');
@@ -26,8 +29,11 @@ class Model {
     this.ttl = ttl;
     this.now = 1_000;
     this.entries = new Map(); // key → { value, exp (0 = never), tags }
-    this.stats = { hits: 0, misses: 0, sets: 0, deletes: 0, evictions: 0, expirations: 0, invalidated: 0 };
+    this.stats = { hits: 0, misses: 0, sets: 0, deletes: 0, evictions: 0, expirations: 0, invalidated: 0, hookErrors: 0 };
+    this.hooks = []; // [reason, key, value] of the last command, dispose and onInsert alike
   }
+
+  dispose(key, e, reason) { this.hooks.push([reason, key, e.value]); }
 
   expired(e) { return e.exp !== 0 && e.exp <= this.now; }
 
@@ -36,18 +42,24 @@ class Model {
   set(key, value, ttl = this.ttl, tags = []) {
     const old = this.entries.get(key);
     if (old === undefined && this.entries.size === this.max) {
-      this.entries.delete(this.entries.keys().next().value);
+      const [k, e] = this.entries.entries().next().value;
+      this.dispose(k, e, 'evict');
+      this.entries.delete(k);
       this.stats.evictions++;
     }
+    if (old !== undefined && old.value !== value) this.dispose(key, old, 'set');
     this.touch(key, { value, exp: ttl > 0 ? this.now + ttl : 0, tags });
     this.stats.sets++;
+    let inserted = 'add';
+    if (old !== undefined) inserted = old.value === value ? 'update' : 'replace';
+    this.hooks.push([`insert:${inserted}`, key, value]);
   }
 
   get(key) {
     const e = this.entries.get(key);
     if (e === undefined || this.expired(e)) {
       this.stats.misses++;
-      if (e !== undefined) { this.entries.delete(key); this.stats.expirations++; }
+      if (e !== undefined) { this.dispose(key, e, 'expire'); this.entries.delete(key); this.stats.expirations++; }
       return undefined;
     }
     this.stats.hits++;
@@ -61,6 +73,7 @@ class Model {
     for (const [k, e] of [...this.entries]) {
       if (!pick(k, e)) continue;
       this.entries.delete(k);
+      this.dispose(k, e, this.expired(e) ? 'expire' : 'invalidate');
       if (this.expired(e)) this.stats.expirations++;
       else n++;
     }
@@ -69,6 +82,25 @@ class Model {
   }
 
   liveKeys() { return [...this.entries].filter(([, e]) => !this.expired(e)).map(([k]) => k).reverse(); }
+
+  live(key) { const e = this.entries.get(key); return e === undefined || this.expired(e) ? undefined : e; }
+
+  /** lru-cache's getRemainingTTL, 0 for an expired entry. */
+  remaining(key) { const e = this.live(key); if (e === undefined) return 0; return e.exp === 0 ? Infinity : e.exp - this.now; }
+
+  info(key) {
+    const e = this.live(key);
+    if (e === undefined) return undefined;
+    const out = { value: e.value };
+    if (e.exp !== 0) { out.ttl = e.exp - this.now; out.start = this.now; }
+    if (e.tags.length) out.tags = e.tags;
+    return out;
+  }
+
+  dump() {
+    return [...this.entries].filter(([, e]) => !this.expired(e))
+      .map(([k, e]) => [k, { value: e.value, ttl: e.exp === 0 ? 0 : e.exp - this.now, ...(e.tags.length ? { tags: e.tags } : {}) }]);
+  }
 }
 
 const KEYS = ['', 'a', 'a:1', 'a:2', 'a:10', 'b', 'b:1', 'A:1', '\uD83D', '\uDE00', '\uD83D\uDE00', 'a\uD83D', '\uDE00b',
@@ -88,9 +120,14 @@ const cmd = (name, apply) => class {
   check() { return true; }
 
   run(m, r) {
+    m.hooks = [];
+    r.hooks.length = 0;
     const want = apply(m, null, ...this.args);
     const got = apply(null, r, ...this.args);
     expect({ op: this.toString(), got }).toEqual({ op: this.toString(), got: want });
+    // One command's disposals in any order (a pattern's matches come in key order).
+    const order = (hs) => hs.map((h) => JSON.stringify(h)).sort();
+    expect({ op: this.toString(), hooks: order(r.hooks) }).toEqual({ op: this.toString(), hooks: order(m.hooks) });
     expect(r.cache.size).toBe(m.entries.size);
     expect([...r.cache.keys()]).toEqual(m.liveKeys());
     const { size, hitRate, ...stats } = r.cache.stats();
@@ -110,8 +147,9 @@ const Get = cmd('get', (m, r, key) => (m ? m.get(key) : r.cache.get(key)));
 const Has = cmd('has', (m, r, key) => (m ? m.entries.has(key) && !m.expired(m.entries.get(key)) : r.cache.has(key)));
 const Delete = cmd('delete', (m, r, key) => {
   if (!m) return r.cache.delete(key);
+  const e = m.entries.get(key);
   const had = m.entries.delete(key);
-  if (had) m.stats.deletes++;
+  if (had) { m.stats.deletes++; m.dispose(key, e, 'delete'); }
   return had;
 });
 const InvalidateKey = cmd('invalidate', (m, r, key) => (m ? m.invalidate((k) => k === key) : r.cache.invalidate(key)));
@@ -120,7 +158,23 @@ const InvalidatePrefix = cmd('invalidatePrefix', (m, r, p) => (m ? m.invalidate(
 const InvalidateGlob = cmd('invalidateGlob', (m, r, g) => (m ? m.invalidate((k) => redisMatch(g, k)) : r.cache.invalidateGlob(g)));
 const InvalidateTag = cmd('invalidateTag', (m, r, t) => (m ? m.invalidate((k, e) => e.tags.includes(t)) : r.cache.invalidateTag(t)));
 const Tick = cmd('tick', (m, r, ms) => { if (m) m.now += ms; else r.clock.t += ms; return ms; });
-const Clear = cmd('clear', (m, r) => { if (m) m.entries.clear(); else r.cache.clear(); return 0; });
+const Clear = cmd('clear', (m, r) => {
+  if (!m) { r.cache.clear(); return 0; }
+  for (const [k, e] of m.entries) m.dispose(k, e, m.expired(e) ? 'expire' : 'clear');
+  m.entries.clear();
+  return 0;
+});
+const Peek = cmd('peek', (m, r, key) => (m ? m.live(key)?.value : r.cache.peek(key)));
+const Remaining = cmd('getRemainingTTL', (m, r, key) => (m ? m.remaining(key) : r.cache.getRemainingTTL(key)));
+const Info = cmd('info', (m, r, key) => (m ? m.info(key) : r.cache.info(key)));
+// dump() as JSON, and a fresh cache loaded from it holds the same entries in the same order.
+const Dump = cmd('dump', (m, r) => {
+  if (m) return { dump: m.dump(), keys: m.liveKeys() };
+  const dump = JSON.parse(JSON.stringify(r.cache.dump()));
+  const copy = new Cache({ max: 5, now: r.clock.now }).load(dump);
+  expect(copy.dump()).toEqual(dump);
+  return { dump, keys: [...copy.keys()] };
+});
 
 const commands = [
   fc.tuple(keyArb, fc.nat(99), ttlArb, tagsArb).map((a) => new Set_(...a)),
@@ -135,6 +189,10 @@ const commands = [
   fc.constantFrom('t1', 't2').map((t) => new InvalidateTag(t)),
   fc.constantFrom(1, 5, 15).map((ms) => new Tick(ms)),
   fc.constant(new Clear()),
+  keyArb.map((k) => new Peek(k)),
+  keyArb.map((k) => new Remaining(k)),
+  keyArb.map((k) => new Info(k)),
+  fc.constant(new Dump()),
 ];
 
 describe(`Cache against a plain JS model (${backend})`, () => {
@@ -147,7 +205,15 @@ describe(`Cache against a plain JS model (${backend})`, () => {
         const setup = () => {
           const m = new Model(max, ttl);
           const clock = { t: m.now, now: () => clock.t };
-          return { model: m, real: { cache: new Cache({ max, ttl, now: clock.now }), clock } };
+          const hooks = [];
+          const cache = new Cache({
+            max,
+            ttl,
+            now: clock.now,
+            dispose: (value, key, reason) => hooks.push([reason, key, value]),
+            onInsert: (value, key, reason) => hooks.push([`insert:${reason}`, key, value]),
+          });
+          return { model: m, real: { cache, clock, hooks } };
         };
         fc.modelRun(setup, cmds);
       },

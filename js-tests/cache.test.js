@@ -3,15 +3,10 @@ const fc = require('fast-check');
 const hotpath = require('../');
 const { forBackend } = require('../lib/api');
 const { redisMatch } = require('./helpers/redis-glob');
+const { clock } = require('./helpers/clock');
 
 const { Cache, CacheManager, HotpathError } = hotpath;
 const backend = process.env.HOTPATH_BACKEND;
-
-/** A manual clock for TTL tests. */
-function clock(start = 1_000) {
-  const c = { t: start, now: () => c.t };
-  return c;
-}
 
 function codeOf(fn) {
   try {
@@ -83,7 +78,7 @@ describe(`Cache (${backend})`, () => {
     c.clear();
     expect(c.size).toBe(0);
     expect([...c.keys()]).toEqual([]);
-    expect(Object.keys(c.stats()).sort()).toEqual(['deletes', 'evictions', 'expirations', 'hitRate', 'hits', 'invalidated', 'misses', 'sets', 'size'].sort());
+    expect(Object.keys(c.stats()).sort()).toEqual(['deletes', 'evictions', 'expirations', 'hitRate', 'hits', 'hookErrors', 'invalidated', 'misses', 'sets', 'size'].sort());
   });
 
   test('LRU order and eviction at max', () => {

@@ -18,6 +18,8 @@
 const args = require('./args');
 const { fail } = require('./errors');
 const { INTERNALS, apiOf } = require('./internal');
+const compute = require('./cache-compute');
+const snapshot = require('./cache-snapshot');
 
 const { describe } = args;
 const REMOVED = 0xFFFFFFFF;
@@ -111,26 +113,42 @@ class Cache {
   #evictions;
   #expirations;
   #invalidated;
+  #dispose;
+  #onInsert;
+  #refresh;
+  #hookErrors;
 
   /**
    * @param {{ max?: number, maxBytes?: number, ttl?: number, sizeOf?: (value: any, key: string) => number,
-   *   staleWhileRevalidate?: number, now?: () => number }} [options]
+   *   staleWhileRevalidate?: number, refreshThreshold?: number, now?: () => number,
+   *   dispose?: (value: any, key: string, reason: string) => void,
+   *   onInsert?: (value: any, key: string, reason: 'add' | 'update' | 'replace') => void }} [options]
    *   max: entries (default 10 000); maxBytes: bound on the sum of `sizeOf` (default none);
    *   ttl: default time to live in ms (0 = none); staleWhileRevalidate: ms after expiry during
    *   which getOrCompute serves the stale value and refreshes once in the background;
-   *   now: the clock in ms (default Date.now).
+   *   refreshThreshold: ms before expiry within which a getOrCompute hit refreshes once in the
+   *   background (refresh-ahead, 0 = off); now: the clock in ms (default Date.now);
+   *   dispose: called when a value leaves ('evict' | 'expire' | 'delete' | 'set' | 'invalidate'
+   *   | 'clear'); onInsert: called when a value is stored. A hook that throws is counted in
+   *   `stats().hookErrors` and ignored.
    */
   constructor(options = {}) {
     args.object(TypeError, 'options', options);
-    const { max = 10_000, maxBytes, ttl = 0, sizeOf, staleWhileRevalidate = 0, now } = options;
+    const { max = 10_000, maxBytes, ttl = 0, sizeOf, staleWhileRevalidate = 0, refreshThreshold = 0, now, dispose, onInsert } = options;
     if (!Number.isInteger(max) || max < 1 || max > 0xFFFFFFF0) args.reject(RangeError, 'max', 'an integer from 1 to 4294967280', max);
     if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !(maxBytes > 0))) args.reject(RangeError, 'maxBytes', 'a number > 0', maxBytes);
     args.optional(args.func, TypeError, 'sizeOf', sizeOf);
     args.optional(args.func, TypeError, 'now', now);
+    args.optional(args.func, TypeError, 'dispose', dispose);
+    args.optional(args.func, TypeError, 'onInsert', onInsert);
     this.#binding = apiOf(new.target).__backend.binding;
     this.#max = max;
     this.#ttl = args.ms(RangeError, 'ttl', ttl);
     this.#swr = args.ms(RangeError, 'staleWhileRevalidate', staleWhileRevalidate);
+    this.#refresh = args.ms(RangeError, 'refreshThreshold', refreshThreshold);
+    this.#dispose = dispose || null;
+    this.#onInsert = onInsert || null;
+    this.#hookErrors = 0;
     this.#maxBytes = maxBytes === undefined ? 0 : maxBytes;
     this.#sizeOf = sizeOf || defaultSizeOf;
     this.#now = now || Date.now;
@@ -232,15 +250,17 @@ class Cache {
       if (size > this.#maxBytes) {
         // Larger than the whole cache: not stored (and an older value is dropped), as lru-cache.
         const old = this.#map.get(key);
-        if (old !== undefined) this.#drop(old);
+        if (old !== undefined) this.#drop(old, 'set');
         return;
       }
     }
     let i = this.#map.get(key);
+    let inserted = 'add';
     if (i === undefined && this.#fill === this.#max && this.#free.length === 0 && this.#deadCount === 0) {
       // At capacity: recycle the least recently used slot in place (no unlink + relink).
       i = this.#tail;
       const old = this.#keys[i];
+      if (this.#dispose !== null) this.#disposed(this.#vals[i], old, 'evict');
       this.#map.delete(old);
       if (this.#tags !== null && this.#tags[i] !== undefined) this.#untag(i, old);
       if (this.#sizes !== null) { this.#bytes -= this.#sizes[i]; this.#sizes[i] = 0; }
@@ -265,6 +285,8 @@ class Cache {
     } else {
       if (i !== this.#head) this.#bump(i);
       if (this.#tags !== null && this.#tags[i] !== undefined) this.#untag(i);
+      inserted = this.#vals[i] === value ? 'update' : 'replace';
+      if (this.#dispose !== null && inserted === 'replace') this.#disposed(this.#vals[i], key, 'set');
     }
     this.#vals[i] = value;
     if (ttl > 0) {
@@ -284,10 +306,11 @@ class Cache {
           this.#purge(t);
         } else {
           this.#evictions++;
-          this.#removeSlot(t, true);
+          this.#removeSlot(t, true, 'evict');
         }
       }
     }
+    if (this.#onInsert !== null) this.#hook(this.#onInsert, value, key, inserted);
   }
 
   /**
@@ -298,13 +321,14 @@ class Cache {
     if (typeof key !== 'string') invalidKey('key', key);
     if (this.#inflight.size !== 0) this.#staleInflight(key);
     const i = this.#map.get(key);
-    if (i === undefined || this.#drop(i)) return false;
+    if (i === undefined || this.#drop(i, 'delete')) return false;
     this.#deletes++;
     return true;
   }
 
   /** Removes every entry; computations in flight will not write their results. */
   clear() {
+    const gone = this.#dispose !== null ? [...this.#entries(true)] : null;
     for (const rec of this.#inflight.values()) rec.stale = true;
     this.#inflight.clear();
     this.#map.clear();
@@ -323,6 +347,7 @@ class Cache {
     if (this.#sizes !== null) this.#sizes.fill(0);
     this.#pending = [];
     if (this.#index !== null) this.#index.clear();
+    if (gone !== null) for (const e of gone) this.#disposed(e.value, e.key, e.expired ? 'expire' : 'clear');
   }
 
   /** Live keys, most recently used first (as lru-cache's `keys()`). */
@@ -337,8 +362,9 @@ class Cache {
   }
 
   /**
-   * `{ hits, misses, sets, deletes, evictions, expirations, invalidated, size, hitRate }`.
-   * `invalidated` counts entries removed by invalidate*, `deletes` by delete().
+   * `{ hits, misses, sets, deletes, evictions, expirations, invalidated, hookErrors, size, hitRate }`.
+   * `invalidated` counts entries removed by invalidate*, `deletes` by delete(), `hookErrors`
+   * the calls of `dispose` / `onInsert` that threw.
    */
   stats() {
     const lookups = this.#hits + this.#misses;
@@ -350,6 +376,7 @@ class Cache {
       evictions: this.#evictions,
       expirations: this.#expirations,
       invalidated: this.#invalidated,
+      hookErrors: this.#hookErrors,
       size: this.#size,
       hitRate: lookups === 0 ? 0 : this.#hits / lookups,
     };
@@ -416,15 +443,23 @@ class Cache {
   }
 
   /**
-   * The cached value, or the result of `fn()` (stored with `ttl`/`tags`). Concurrent
-   * misses for one key share one call of `fn`; if it rejects, every waiter rejects and
-   * nothing is stored; a key invalidated (or set/deleted) while `fn` runs does not get
-   * the stale result written back. With `staleWhileRevalidate`, an entry expired less
-   * than that long ago is returned at once and refreshed once in the background.
+   * The cached value, or the result of `fn(key, { signal, stale })` (stored with `ttl`/`tags`).
+   * Concurrent misses for one key share one call of `fn`; if it rejects, every waiter rejects
+   * and nothing is stored; a key set, deleted or invalidated while `fn` runs does not get
+   * the result written back. With `staleWhileRevalidate`, an entry expired less than that long
+   * ago is returned at once and refreshed once in the background; with `refreshThreshold`, so
+   * is a live entry that expires within that many ms (refresh-ahead).
+   *
+   * `signal` and `timeout` bound this call: when either fires, the call rejects with the
+   * signal's reason (a `TimeoutError` DOMException for the timeout) — or, with `staleOnError`,
+   * resolves to the expired value `fn` was asked to replace, if there was one (also when `fn`
+   * rejects). When every waiting caller has given up, the `signal` passed to `fn` aborts; a
+   * result `fn` still delivers is stored unless the key changed meanwhile (lib/cache-compute.js).
    * @template T
    * @param {string} key
-   * @param {(key: string) => T | Promise<T>} fn
-   * @param {{ ttl?: number, tags?: string[] }} [options]
+   * @param {(key: string, context: { signal: AbortSignal, stale: T | undefined }) => T | Promise<T>} fn
+   * @param {{ ttl?: number, tags?: string[], signal?: AbortSignal, timeout?: number,
+   *   staleOnError?: boolean, refreshThreshold?: number }} [options]
    * @returns {Promise<T>}
    */
   getOrCompute(key, fn, options) {
@@ -432,46 +467,214 @@ class Cache {
     args.func(TypeError, 'fn', fn);
     const ttl = options === undefined ? this.#ttl : this.#entryTtl(options);
     const tags = options === undefined ? undefined : checkTags(options.tags);
+    const call = options === undefined ? compute.DEFAULTS : compute.callOptions(options);
     const i = this.#map.get(key);
+    let stale = compute.NO_STALE;
     if (i !== undefined) {
       const e = this.#exp !== null ? this.#exp[i] : 0;
       const now = e !== 0 ? this.#now() : 0;
       if (e === 0 || e > now) {
         this.#hits++;
         if (i !== this.#head) this.#bump(i);
-        return Promise.resolve(this.#vals[i]);
+        const value = this.#vals[i];
+        if (e !== 0 && e - now <= (call.refreshThreshold === undefined ? this.#refresh : call.refreshThreshold)) {
+          this.#background(key, fn, ttl, tags, value, call.timeout);
+        }
+        return Promise.resolve(value);
       }
       if (this.#swr !== 0 && e > 0 && e + this.#swr > now) {
         this.#hits++;
-        const stale = this.#vals[i];
-        if (!this.#inflight.has(key)) this.#compute(key, fn, ttl, tags).catch(() => {});
-        return Promise.resolve(stale);
+        const value = this.#vals[i];
+        this.#background(key, fn, ttl, tags, value, call.timeout);
+        return Promise.resolve(value);
       }
       if (e < 0) this.#purge(i);
-      else this.#expire(i);
+      else { stale = this.#vals[i]; this.#expire(i); }
     }
     this.#misses++;
-    const rec = this.#inflight.get(key);
-    if (rec !== undefined) return rec.promise;
-    return this.#compute(key, fn, ttl, tags);
+    const running = this.#running(key);
+    if (call.signal !== undefined && call.signal.aborted) return compute.abandoned(call, running !== undefined ? running.staleValue : stale);
+    return compute.wait(running || this.#start(key, fn, ttl, tags, stale, false, 0), call);
   }
 
-  #compute(key, fn, ttl, tags) {
-    const rec = { promise: null, stale: false, tags };
-    this.#inflight.set(key, rec);
-    rec.promise = (async () => {
-      try {
-        const value = await fn(key);
-        if (!rec.stale) this.#store(key, value, ttl, tags);
-        return value;
-      } finally {
-        if (this.#inflight.get(key) === rec) this.#inflight.delete(key);
-      }
-    })();
-    return rec.promise;
+  /**
+   * `fn` memoised in this cache: an async function with single-flight per key.
+   * `options.key(...args)` names the entry (default: a namespace of this memo + the
+   * arguments as JSON); `tags` is an array or `(...args) => string[]`; `ttl`, `timeout`,
+   * `staleOnError`, `refreshThreshold` are getOrCompute's. `memoized.keyOf(...args)` is the
+   * key of a call (lib/cache-compute.js).
+   * @template {(...args: any[]) => any} F
+   * @param {F} fn
+   * @param {object} [options]
+   */
+  memo(fn, options) {
+    return compute.memo(this, fn, options);
+  }
+
+  /**
+   * The value of a live entry, or undefined, without marking it used or counting a hit
+   * (lru-cache's `peek`).
+   * @param {string} key
+   */
+  peek(key) {
+    const i = this.#live(key);
+    return i < 0 ? undefined : this.#vals[i];
+  }
+
+  /**
+   * The ms `key` has left: 0 when it is missing or expired, Infinity when it has no TTL
+   * (lru-cache's `getRemainingTTL`, except that an expired entry reads 0, not a negative).
+   * @param {string} key
+   */
+  getRemainingTTL(key) {
+    const i = this.#live(key);
+    if (i < 0) return 0;
+    const e = this.#exp !== null ? this.#exp[i] : 0;
+    return e === 0 ? Infinity : e - this.#now();
+  }
+
+  /**
+   * `{ value, ttl, start, tags }` of a live entry (ttl: the ms left, with `start` the clock's
+   * now, both only when it has a TTL; tags when it has some), or undefined — lru-cache's
+   * `info`. No recency or stats change.
+   * @param {string} key
+   */
+  info(key) {
+    const i = this.#live(key);
+    if (i < 0) return undefined;
+    const out = { value: this.#vals[i] };
+    const e = this.#exp !== null ? this.#exp[i] : 0;
+    if (e !== 0) {
+      const now = this.#now();
+      out.ttl = e - now;
+      out.start = now;
+    }
+    if (this.#tags !== null && this.#tags[i] !== undefined) out.tags = this.#tags[i].slice();
+    return out;
+  }
+
+  /**
+   * The live entries, least recently used first, as `[key, { value, ttl, tags? }]` with `ttl`
+   * the ms left (0 = none): JSON-serialisable when the values are. `load()` restores them.
+   * @returns {Array<[string, { value: any, ttl: number, tags?: string[] }]>}
+   */
+  dump() {
+    return snapshot.dump(this.#entries(false));
+  }
+
+  /**
+   * Stores `dump()`'s entries (in order, so recency is kept), each with its remaining TTL
+   * and tags, over what the cache holds. All are checked first: bad input throws and stores
+   * nothing. Returns the cache.
+   * @param {Array<[string, { value: any, ttl?: number, tags?: string[] }]>} entries
+   */
+  load(entries) {
+    for (const [key, value, options] of snapshot.check(entries)) this.set(key, value, options);
+    return this;
+  }
+
+  /**
+   * The values of `keys` (undefined where missing), as `get` each: hits and misses counted,
+   * recency changed.
+   * @param {string[]} keys
+   */
+  mget(keys) {
+    if (!Array.isArray(keys)) invalidKey('keys (an array of strings)', keys);
+    const out = new Array(keys.length);
+    for (let j = 0; j < keys.length; j++) out[j] = this.get(keys[j]);
+    return out;
+  }
+
+  /**
+   * Stores every `{ key, value, ttl?, tags? }` (cache-manager's `mset` shape); all are checked
+   * first, so bad input stores nothing. Returns the cache.
+   * @param {Array<{ key: string, value: any, ttl?: number, tags?: string[] }>} entries
+   */
+  mset(entries) {
+    if (!Array.isArray(entries)) args.reject(TypeError, 'entries', 'an array of { key, value, ttl?, tags? }', entries);
+    const checked = entries.map((e, j) => {
+      args.object(TypeError, `entries[${j}]`, e);
+      if (typeof e.key !== 'string') invalidKey(`entries[${j}].key`, e.key);
+      const ttl = e.ttl === undefined ? this.#ttl : args.ms(RangeError, `entries[${j}].ttl`, e.ttl);
+      return [e.key, e.value, { ttl, tags: checkTags(e.tags) }];
+    });
+    for (const [key, value, options] of checked) this.set(key, value, options);
+    return this;
   }
 
   // --- internals -------------------------------------------------------------------
+
+  /** The flight computing `key`, unless there is none or every caller left it. */
+  #running(key) {
+    const rec = this.#inflight.size !== 0 ? this.#inflight.get(key) : undefined;
+    return rec === undefined || rec.aborted ? undefined : rec;
+  }
+
+  /** Starts computing `key` (replacing an abandoned flight, whose result will not be stored). */
+  #start(key, fn, ttl, tags, stale, background, timeout) {
+    const old = this.#inflight.get(key);
+    if (old !== undefined) old.stale = true;
+    const rec = compute.start(key, fn, {
+      tags,
+      stale,
+      background,
+      timeout,
+      store: (value) => { if (!rec.stale) this.#store(key, value, ttl, tags); },
+      done: () => { if (this.#inflight.get(key) === rec) this.#inflight.delete(key); },
+    });
+    this.#inflight.set(key, rec);
+    return rec;
+  }
+
+  /** A refresh in the background (refresh-ahead, stale-while-revalidate), once per key. */
+  #background(key, fn, ttl, tags, stale, timeout) {
+    if (this.#running(key) === undefined) this.#start(key, fn, ttl, tags, stale, true, timeout);
+  }
+
+  /** Slot of a live entry of `key`, or -1 (throws ERR_INVALID_KEY for a non-string). */
+  #live(key) {
+    const i = this.#map.get(key);
+    if (i === undefined) {
+      if (typeof key !== 'string') invalidKey('key', key);
+      return -1;
+    }
+    if (this.#exp !== null) {
+      const e = this.#exp[i];
+      if (e !== 0 && (e < 0 || e <= this.#now())) return -1;
+    }
+    return i;
+  }
+
+  /**
+   * The entries, least recently used first: `{ key, value, ttl, tags, expired }` with `ttl`
+   * the ms left (0 = none). Expired ones only `withExpired`; tombstones never.
+   */
+  * #entries(withExpired) {
+    const now = this.#exp !== null ? this.#now() : 0;
+    let n = this.#listLen;
+    for (let i = this.#tail; n > 0; i = this.#prev[i], n--) {
+      const e = this.#exp !== null ? this.#exp[i] : 0;
+      if (e < 0) continue;
+      const expired = e !== 0 && e <= now;
+      if (expired && !withExpired) continue;
+      const tags = this.#tags !== null ? this.#tags[i] : undefined;
+      yield { key: this.#keys[i], value: this.#vals[i], ttl: e === 0 ? 0 : e - now, tags, expired };
+    }
+  }
+
+  /** Tells `dispose` that a value left. */
+  #disposed(value, key, reason) {
+    this.#hook(this.#dispose, value, key, reason);
+  }
+
+  /** Calls a user hook; one that throws is counted and never breaks the cache. */
+  #hook(fn, value, key, reason) {
+    try {
+      fn(value, key, reason);
+    } catch {
+      this.#hookErrors++;
+    }
+  }
 
   /** The ttl of an entry's `{ ttl, tags }` options (checked), the cache's when absent. */
   #entryTtl(options) {
@@ -506,7 +709,7 @@ class Cache {
     // The caller queues the slot's new key for the index, so the removal is not queued.
     const i = this.#tail;
     this.#evictions++;
-    this.#removeSlot(i, false);
+    this.#removeSlot(i, false, 'evict');
     return this.#free.pop();
   }
 
@@ -525,12 +728,16 @@ class Cache {
 
   #expire(i) {
     this.#expirations++;
-    this.#removeSlot(i, true);
+    this.#removeSlot(i, true, 'expire');
   }
 
-  /** Unlinks slot i, frees it; `queue` false when the index already forgot it. */
-  #removeSlot(i, queue) {
+  /**
+   * Unlinks slot i, frees it; `queue` false when the index already forgot it; `reason` is
+   * what `dispose` is told.
+   */
+  #removeSlot(i, queue, reason) {
     const key = this.#keys[i];
+    if (this.#dispose !== null) this.#disposed(this.#vals[i], key, reason);
     this.#map.delete(key);
     this.#unlink(i);
     this.#size--;
@@ -570,9 +777,9 @@ class Cache {
    * Removes live slot i, or purges it when it is a tombstone; returns true for a tombstone
    * (nothing live was removed).
    */
-  #drop(i) {
+  #drop(i, reason) {
     if (this.#exp !== null && this.#exp[i] < 0) { this.#purge(i); return true; }
-    this.#removeSlot(i, true);
+    this.#removeSlot(i, true, reason);
     return false;
   }
 
@@ -587,7 +794,7 @@ class Cache {
       if (e < 0) { this.#purge(i); return 0; }
       if (e !== 0 && e <= now) { this.#expire(i); return 0; }
     }
-    this.#removeSlot(i, true);
+    this.#removeSlot(i, true, 'invalidate');
     return 1;
   }
 
@@ -597,7 +804,8 @@ class Cache {
    * the key is touched — Map.delete and unlinking (random memory accesses) are the per-key
    * costs that would otherwise dominate a large invalidation. The index forgot the slot.
    */
-  #kill(i) {
+  #kill(i, reason) {
+    if (this.#dispose !== null) this.#disposed(this.#vals[i], this.#keys[i], reason);
     this.#size--;
     if (this.#exp === null) this.#exp = new Float64Array(this.#cap);
     this.#exp[i] = -1;
@@ -715,15 +923,11 @@ class Cache {
       this.#index.copyResult(out);
     }
     let removed = len;
-    if (this.#exp !== null) {
-      const now = this.#now();
-      const exp = this.#exp;
-      for (let j = 0; j < len; j++) {
-        const e = exp[out[j]];
-        if (e > 0 && e <= now) { removed--; this.#expirations++; }
-      }
+    const now = this.#exp !== null ? this.#now() : 0;
+    for (let j = 0; j < len; j++) {
+      const e = this.#exp !== null ? this.#exp[out[j]] : 0;
+      if (e > 0 && e <= now) { removed--; this.#expirations++; this.#kill(out[j], 'expire'); } else this.#kill(out[j], 'invalidate');
     }
-    for (let j = 0; j < len; j++) this.#kill(out[j]);
     if (this.#inflight.size !== 0) this.#staleInflightMatching(kind, units, flags);
     this.#invalidated += removed;
     return removed;

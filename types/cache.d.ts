@@ -16,9 +16,88 @@ export interface CacheOptions {
   sizeOf?: (value: any, key: string) => number;
   /** ms after expiry during which getOrCompute serves the stale value and refreshes once. */
   staleWhileRevalidate?: number;
+  /**
+   * Refresh-ahead: a getOrCompute hit on an entry with at most this many ms left returns the
+   * value and refreshes it once in the background (default 0 = off).
+   */
+  refreshThreshold?: number;
   /** The clock in ms (default Date.now). */
   now?: () => number;
+  /** Called when a value leaves the cache. A hook that throws is counted in `stats().hookErrors`. */
+  dispose?: (value: any, key: string, reason: DisposeReason) => void;
+  /** Called when a value is stored: new key, same value again, or a different value. */
+  onInsert?: (value: any, key: string, reason: 'add' | 'update' | 'replace') => void;
 }
+
+/**
+ * Why a value left: `evict` (max / maxBytes), `expire` (read or matched after its TTL),
+ * `delete`, `set` (overwritten by another value, or a value too large for maxBytes),
+ * `invalidate` (invalidate*), `clear`.
+ */
+export type DisposeReason = 'evict' | 'expire' | 'delete' | 'set' | 'invalidate' | 'clear';
+
+/** The part of an AbortSignal hotpath uses (for environments whose types lack the DOM's). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: any;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** The environment's `AbortSignal` (DOM lib or @types/node), else {@link AbortSignalLike}. */
+export type AbortSignalOf = typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : AbortSignalLike;
+
+/** Options of {@link Cache.getOrCompute}: the entry's, plus what bounds the computation. */
+export interface GetOrComputeOptions extends CacheSetOptions {
+  /** Aborting it rejects this call with its reason (or serves the stale value). */
+  signal?: AbortSignalOf;
+  /** ms after which this call rejects with a `TimeoutError` DOMException (or serves stale); 0 = none. */
+  timeout?: number;
+  /** On timeout, abort or rejection, resolve to the expired value being replaced, if any. */
+  staleOnError?: boolean;
+  /** Refresh-ahead threshold for this call (default: the cache's). */
+  refreshThreshold?: number;
+}
+
+/** What `fn` of {@link Cache.getOrCompute} gets besides the key. */
+export interface ComputeContext<T> {
+  /** Aborts when every caller waiting on this computation gave up (signal or timeout). */
+  signal: AbortSignalOf;
+  /** The expired (or, when refreshing ahead, current) value being replaced, if any. */
+  stale: T | undefined;
+}
+
+/** {@link Cache.info}: the entry as lru-cache's `info` shows it. */
+export interface CacheEntryInfo<V> {
+  value: V;
+  /** ms left (only with a TTL). */
+  ttl?: number;
+  /** The clock's now when asked (only with a TTL). */
+  start?: number;
+  tags?: string[];
+}
+
+/** One entry of {@link Cache.dump}: `[key, { value, ttl (ms left, 0 = none), tags? }]`. */
+export type CacheDumpEntry<V = any> = [string, { value: V; ttl?: number; tags?: string[] }];
+
+/** One entry of `mset`, cache-manager's shape. */
+export interface CacheMsetEntry<V = any> {
+  key: string;
+  value: V;
+  /** ms (0 = none; default: the cache's `ttl`). */
+  ttl?: number;
+  tags?: string[];
+}
+
+/** Options of {@link Cache.memo}. */
+export interface MemoOptions<A extends any[]> extends Omit<GetOrComputeOptions, 'tags' | 'signal'> {
+  /** The cache key of a call (default: a namespace of this memo + the arguments as JSON). */
+  key?: (...args: A) => string;
+  tags?: string[] | ((...args: A) => string[]);
+}
+
+/** A memoised function; `keyOf(...args)` is the cache key a call uses. */
+export type Memoized<A extends any[], R> = ((...args: A) => Promise<Awaited<R>>) & { keyOf(...args: A): string };
 
 /** Options of {@link Cache.set} and {@link Cache.getOrCompute}. */
 export interface CacheSetOptions {
@@ -41,6 +120,8 @@ export interface CacheStats {
   expirations: number;
   /** Entries removed by `invalidate*`. */
   invalidated: number;
+  /** Calls of `dispose` / `onInsert` that threw. */
+  hookErrors: number;
   size: number;
   /** hits / (hits + misses), 0 before any lookup. */
   hitRate: number;
@@ -81,17 +162,36 @@ export declare class Cache<V = any> {
   /** Every entry set with `tag`; returns the number removed. */
   invalidateTag(tag: string): number;
   /**
-   * The cached value or `fn()`'s result (stored). Concurrent misses share one call; a
-   * rejection rejects every waiter and stores nothing; a key invalidated while `fn` runs
-   * does not get the result written.
+   * The cached value or `fn(key, { signal, stale })`'s result (stored). Concurrent misses
+   * share one call; a rejection rejects every waiter and stores nothing; a key set, deleted or
+   * invalidated while `fn` runs does not get the result written. `signal` / `timeout` bound
+   * this call; `staleOnError` serves the expired value instead of failing.
    */
-  getOrCompute<T extends V>(key: string, fn: (key: string) => T | Promise<T>, options?: CacheSetOptions): Promise<T>;
+  getOrCompute<T extends V>(key: string, fn: (key: string, context: ComputeContext<T>) => T | Promise<T>, options?: GetOrComputeOptions): Promise<T>;
+  /** `fn` cached per arguments, single-flight per key. */
+  memo<A extends any[], R extends V | Promise<V>>(fn: (...args: A) => R, options?: MemoOptions<A>): Memoized<A, R>;
+  /** A live entry's value without changing recency or stats. */
+  peek(key: string): V | undefined;
+  /** ms left; 0 when missing or expired, Infinity without a TTL. */
+  getRemainingTTL(key: string): number;
+  /** A live entry's value, ms left, now and tags, or undefined. */
+  info(key: string): CacheEntryInfo<V> | undefined;
+  /** The live entries, least recently used first, with ms left and tags (JSON-serialisable values stay so). */
+  dump(): CacheDumpEntry<V>[];
+  /** Stores dumped entries (checked first: bad input throws `ERR_INVALID_KEY`, loads nothing). */
+  load(entries: CacheDumpEntry<V>[]): this;
+  /** `get` for each key. */
+  mget(keys: string[]): (V | undefined)[];
+  /** `set` for each entry (all checked first). */
+  mset(entries: CacheMsetEntry<V>[]): this;
 }
 
 /** Options of {@link CacheManager}. */
 export interface CacheManagerOptions {
   /** Default TTL in seconds (default 60; 0 also means 60, as the original). */
   defaultTTL?: number;
+  /** Refresh-ahead threshold in seconds for getOrCompute (default 0 = off). */
+  refreshThreshold?: number;
   max?: number;
   maxBytes?: number;
   now?: () => number;
@@ -108,6 +208,11 @@ export declare class CacheManager {
   set(key: string, value: any, ttlSeconds?: number): Promise<void>;
   /** Resolves the number of entries removed. */
   invalidate(keyOrPattern: string | RegExp): Promise<number>;
-  getOrCompute<T>(key: string, computeFn: () => T | Promise<T>, ttlSeconds?: number): Promise<T>;
+  /** `refreshThreshold` in seconds, as cache-manager's `wrap(key, fn, ttl, refreshThreshold)`. */
+  getOrCompute<T>(key: string, computeFn: () => T | Promise<T>, ttlSeconds?: number, refreshThreshold?: number): Promise<T>;
+  /** The values in order, null where missing. */
+  mget<T = any>(keys: string[]): Promise<(T | null)[]>;
+  /** Stores each `{ key, value, ttl? }` (ttl in seconds); resolves the list. */
+  mset<L extends { key: string; value: any; ttl?: number }[]>(list: L): Promise<L>;
   stats(): CacheStats;
 }

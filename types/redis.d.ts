@@ -8,6 +8,16 @@ export interface TieredCacheOptions {
   timeout?: number;
   /** A circuit breaker on Redis calls: true = 5 consecutive failures, 30 000 ms open (default: none). */
   breaker?: boolean | BreakerOptions;
+  /** Load L1 from L2 at start (`warm()`'s options; true = its defaults); `ready` resolves after. */
+  warm?: boolean | WarmOptions;
+}
+
+/** Options of {@link TieredCache.warm}. */
+export interface WarmOptions {
+  /** Most entries to load (default 10 000). */
+  limit?: number;
+  /** Keys per SCAN COUNT and per MGET round trip (default 500). */
+  batch?: number;
 }
 
 /** Options of the circuit breaker. */
@@ -49,6 +59,12 @@ export declare class TieredCache {
   get<V = unknown>(key: string): Promise<V | undefined>;
   set(key: string, value: unknown, options?: { ttl?: number; tags?: string[] }): Promise<this>;
   getOrCompute<V>(key: string, fn: () => V | Promise<V>, options?: { ttl?: number; tags?: string[] }): Promise<V>;
+  /** L1, then the L1 misses in one Redis round trip; undefined where missing. */
+  mget<V = unknown>(keys: string[]): Promise<(V | undefined)[]>;
+  /** Both tiers; L2 in one round trip. ttl in ms. */
+  mset(entries: { key: string; value: unknown; ttl?: number; tags?: string[] }[]): Promise<this>;
+  /** Loads L1 from L2 (SCAN with a bound, MGET in batches, tags); resolves the number loaded. */
+  warm(options?: WarmOptions): Promise<number>;
   invalidate(keyOrRegExp: string | RegExp): Promise<number>;
   invalidatePrefix(prefix: string): Promise<number>;
   invalidateGlob(glob: string): Promise<number>;

@@ -28,6 +28,9 @@ const guarded = new TieredCache({ redis, breaker: { failures: 5, resetAfter: 30_
 const state: 'closed' | 'open' | 'half-open' | undefined = guarded.stats().breaker?.state;
 const timeouts: number = guarded.stats().l2Timeouts;
 new TieredCache({ redis, breaker: true });
+const warmed = new TieredCache({ redis, warm: { limit: 1000, batch: 200 } });
+warmed.mget<number>(['a', 'b']).then((vs: (number | undefined)[]) => vs.length);
+warmed.mset([{ key: 'a', value: 1, ttl: 1000, tags: ['t'] }]).then((tc) => tc.warm({ limit: 10 })).then((n: number) => n);
 // @ts-expect-error: resetAfter is a number of ms
 new TieredCache({ redis, breaker: { resetAfter: '30s' } });
 const d = createBullDebouncer({ connection: {}, wait: 5000, run: async (key: string) => void key });

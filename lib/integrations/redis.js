@@ -15,6 +15,11 @@
  * - Redis down, slow (> `timeout` ms) or erroring: L1 and compute keep serving, nothing throws;
  *   `stats().l2Errors` counts the fallbacks (`l2Timeouts` those that waited the timeout).
  *   ioredis reconnects by itself; L2 is used again.
+ * - mget / mset: L1 first; the L1 misses are one Redis round trip (`MULTI` of `MGET` + `PTTL`s),
+ *   an mset one `MULTI` of `SET … PX` + `SADD`s.
+ * - `warm` (option, or `warm()`): loads L1 from L2 — `SCAN MATCH <prefix>*` up to a bound,
+ *   values by `MGET` in batches with their `PTTL`, tags from the `<prefix>tag:*` sets —
+ *   so a new process starts with a warm L1 (`ready` resolves after it).
  * - `breaker: { failures: 5, resetAfter: 30_000 }`: after that many consecutive L2 failures no
  *   Redis call is made for `resetAfter` ms (no timeout paid), then one probe decides
  *   (lib/integrations/breaker.js); `stats().breaker` shows the state and transitions.
@@ -57,6 +62,9 @@ function literalPrefix(re) {
 }
 
 class TieredCache {
+  /** Invalidations seen while a warm() runs, one log per run. */
+  #warmLogs = new Set();
+
   /**
    * @param {object} options
    * @param {object} options.l1 options for the L1 `Cache` (`{ max, maxBytes, ttl }`), or a Cache
@@ -69,8 +77,10 @@ class TieredCache {
    * @param {typeof import('../cache').Cache} [options.Cache] the Cache class (default: hotpath's)
    * @param {boolean | { failures?: number, resetAfter?: number }} [options.breaker] a circuit breaker
    *   on L2 calls (true: 5 failures, 30 000 ms; default: none)
+   * @param {boolean | { limit?: number, batch?: number }} [options.warm] load L1 from L2 at start
+   *   (`warm()`'s options; true: its defaults); `ready` resolves once done
    */
-  constructor({ l1 = {}, redis, subscriber, prefix = 'hotpath:', channel = 'hotpath:invalidate', ttl = 0, timeout = 100, Cache, breaker } = {}) {
+  constructor({ l1 = {}, redis, subscriber, prefix = 'hotpath:', channel = 'hotpath:invalidate', ttl = 0, timeout = 100, Cache, breaker, warm } = {}) {
     if (!redis || typeof redis.get !== 'function') throw new HotpathError('ERR_INVALID_SPEC', 'TieredCache: redis must be an ioredis client');
     const CacheClass = Cache || require('../..').Cache;
     this.l1 = l1 instanceof CacheClass ? l1 : new CacheClass({ ttl, ...l1 });
@@ -89,7 +99,9 @@ class TieredCache {
     this.sub = subscriber || redis.duplicate();
     this.sub.on('error', () => { this.counts.l2Errors += 1; });
     this.sub.on('message', (ch, message) => this.#onMessage(ch, message));
-    this.ready = this.sub.subscribe(channel).catch(() => { this.counts.l2Errors += 1; });
+    const subscribed = this.sub.subscribe(channel).catch(() => { this.counts.l2Errors += 1; });
+    // Warmed after subscribing: an invalidation published meanwhile reaches the loaded L1.
+    this.ready = warm ? subscribed.then(() => this.warm(warm === true ? {} : warm)) : subscribed;
   }
 
   /**
@@ -148,6 +160,140 @@ class TieredCache {
     return this;
   }
 
+  /**
+   * The values of `keys` (undefined where missing): L1, then every L1 miss in one Redis round
+   * trip (promoted into L1 with its remaining TTL). Redis down: the L1 values, nothing throws.
+   * @param {string[]} keys
+   */
+  async mget(keys) {
+    const out = this.l1.mget(keys);
+    const misses = [];
+    for (let j = 0; j < out.length; j++) if (out[j] === undefined) misses.push(j);
+    if (misses.length === 0) return out;
+    const redisKeys = misses.map((j) => this.prefix + keys[j]);
+    const res = await this.#l2(() => {
+      const m = this.redis.multi().mget(...redisKeys);
+      for (const k of redisKeys) m.pttl(k);
+      return m.exec();
+    }, null);
+    if (!res) return out;
+    const bodies = res[0][1];
+    misses.forEach((j, n) => {
+      if (bodies[n] === null) { this.counts.l2Misses += 1; return; }
+      this.counts.l2Hits += 1;
+      const pttl = res[n + 1][1];
+      out[j] = JSON.parse(bodies[n]);
+      this.l1.set(keys[j], out[j], { ttl: pttl > 0 ? pttl : this.ttl });
+    });
+    return out;
+  }
+
+  /**
+   * Stores every `{ key, value, ttl?, tags? }` in L1 and, in one Redis round trip, in L2
+   * (ttl in ms, default the cache's). Bad input rejects and stores nothing.
+   * @param {Array<{ key: string, value: any, ttl?: number, tags?: string[] }>} entries
+   */
+  async mset(entries) {
+    if (!Array.isArray(entries)) throw new TypeError(`entries must be an array of { key, value, ttl?, tags? }, got ${typeof entries}`);
+    const withTtl = entries.map((e) => (e !== null && typeof e === 'object' && e.ttl === undefined ? { ...e, ttl: this.ttl } : e));
+    this.l1.mset(withTtl);
+    const bodies = withTtl.map((e) => JSON.stringify(e.value));
+    await this.#l2(() => {
+      const m = this.redis.multi();
+      withTtl.forEach(({ key, ttl, tags }, j) => {
+        const k = this.prefix + key;
+        if (ttl > 0) m.set(k, bodies[j], 'PX', ttl); else m.set(k, bodies[j]);
+        for (const tag of tags || []) m.sadd(`${this.prefix}tag:${tag}`, key);
+      });
+      return m.exec();
+    }, null);
+    return this;
+  }
+
+  /**
+   * Loads L1 from L2: `SCAN MATCH <prefix>*` until `limit` entries (default 10 000), their values by `MGET` and TTLs by `PTTL` in one round trip per `batch`
+   * keys (default 500), and their tags from the `<prefix>tag:*` sets. Each round trip has the
+   * timeout (and the breaker); Redis failing stops the warm-up, nothing throws. Resolves the
+   * number of entries loaded. Keys L1 already holds are kept; invalidations applied while it
+   * ran are applied again to what it loaded.
+   * @param {{ limit?: number, batch?: number }} [options]
+   */
+  async warm({ limit = 10_000, batch = SCAN_COUNT } = {}) {
+    const log = [];
+    this.#warmLogs.add(log);
+    try {
+      return await this.#warm(limit, batch, log);
+    } finally {
+      this.#warmLogs.delete(log);
+    }
+  }
+
+  async #warm(limit, batch, log) {
+    const p = this.prefix;
+    const tagPrefix = `${p}tag:`;
+    const loaded = new Map(); // key → [value, ttl]
+    let cursor = '0';
+    do {
+      const page = await this.#l2(() => this.redis.scan(cursor, 'MATCH', `${globEscape(p)}*`, 'COUNT', batch), null);
+      if (!page) break;
+      cursor = page[0];
+      const keys = page[1].filter((k) => !k.startsWith(tagPrefix)).slice(0, limit - loaded.size);
+      if (keys.length === 0) continue;
+      const res = await this.#l2(() => {
+        const m = this.redis.multi().mget(...keys);
+        for (const k of keys) m.pttl(k);
+        return m.exec();
+      }, null);
+      if (!res) break;
+      keys.forEach((k, n) => {
+        const body = res[0][1][n];
+        const pttl = res[n + 1][1];
+        if (body === null || pttl === -2) return;
+        let value;
+        try { value = JSON.parse(body); } catch { return; } // not written by a TieredCache
+        loaded.set(k.slice(p.length), [value, pttl > 0 ? pttl : this.ttl]);
+      });
+    } while (cursor !== '0' && loaded.size < limit);
+    const tags = loaded.size ? await this.#tagsOf(loaded, batch) : new Map();
+    let n = 0;
+    for (const [key, [value, ttl]] of loaded) {
+      if (this.l1.has(key)) continue;
+      this.l1.set(key, value, { ttl, tags: tags.get(key) });
+      n += 1;
+    }
+    this.#warmLogs.delete(log); // replayed below, not logged again
+    for (const msg of log) this.#applyQuietly(msg);
+    return n;
+  }
+
+  /** key → tags for the loaded keys, from the `<prefix>tag:*` sets (SCAN + SMEMBERS per batch). */
+  async #tagsOf(loaded, batch) {
+    const tagPrefix = `${this.prefix}tag:`;
+    const out = new Map();
+    let cursor = '0';
+    do {
+      const page = await this.#l2(() => this.redis.scan(cursor, 'MATCH', `${globEscape(tagPrefix)}*`, 'COUNT', batch), null);
+      if (!page) break;
+      cursor = page[0];
+      if (page[1].length === 0) continue;
+      const res = await this.#l2(() => {
+        const m = this.redis.multi();
+        for (const setKey of page[1]) m.smembers(setKey);
+        return m.exec();
+      }, null);
+      if (!res) break;
+      page[1].forEach((setKey, n) => {
+        const tag = setKey.slice(tagPrefix.length);
+        for (const key of Array.isArray(res[n][1]) ? res[n][1] : []) {
+          if (!loaded.has(key)) continue;
+          if (!out.has(key)) out.set(key, []);
+          out.get(key).push(tag);
+        }
+      });
+    } while (cursor !== '0');
+    return out;
+  }
+
   /** L1 → L2 → `fn()`; concurrent callers for one key share one call of `fn`. */
   getOrCompute(key, fn, { ttl = this.ttl, tags } = {}) {
     const running = this.inflight.get(key);
@@ -189,7 +335,9 @@ class TieredCache {
     return removed;
   }
 
-  #applyLocal({ op, arg, source, flags }) {
+  #applyLocal(msg) {
+    for (const log of this.#warmLogs) log.push(msg);
+    const { op, arg, source, flags } = msg;
     switch (op) {
       case 'key': return this.l1.invalidate(arg);
       case 'regexp': return this.l1.invalidate(new RegExp(source, flags));
@@ -206,6 +354,10 @@ class TieredCache {
     try { msg = JSON.parse(message); } catch { return; }
     if (!msg || msg.from === this.id) return;
     this.counts.received += 1;
+    this.#applyQuietly(msg);
+  }
+
+  #applyQuietly(msg) {
     try { this.#applyLocal(msg); } catch { /* a pattern this process cannot run: nothing to do */ }
   }
 
