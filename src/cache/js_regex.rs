@@ -765,9 +765,8 @@ impl Parser {
                     // V8 lets an empty match of `\B` start inside a surrogate pair
                     // (`/\B/u.test("a\u{10400}a")` is true), which the spec does not: refused
                     // rather than answered differently from V8.
-                    return Err(self.err(
-                        "\\B with flag u (V8 also tries it inside a surrogate pair)".into(),
-                    ));
+                    return Err(self
+                        .err("\\B with flag u (V8 also tries it inside a surrogate pair)".into()));
                 }
                 if self.flags.ignore_case && self.flags.unicode {
                     return Err(self.err(
