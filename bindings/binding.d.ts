@@ -120,7 +120,7 @@ export declare class DebounceCore {
 
 /**
  * Panics on purpose in every kind of export but the free function (`__testPanic`): a
- * constructor, a getter, a `&self` and a `&mut self` method. Hidden:
+ * constructor, a getter, a `&self` and a `&mut self` method, and one that cannot fail. Hidden:
  * js-tests/reliability/panics.test.js proves that each panic becomes `ERR_INTERNAL` and
  * leaves the object usable.
  */
@@ -133,7 +133,13 @@ export declare class PanicProbe {
   panic(message: string): void
   /** Counts the call, then panics (a `&mut self` method). */
   panicMut(message: string): void
-  /** Calls that reached `panicMut`. */
+  /**
+   * Counts the call, then panics in a body that cannot fail: on wasm such an export
+   * returns its plain value, no `Result` (`js::call_plain`), so only the trap mapping of
+   * lib/errors.js stands between the panic and JS.
+   */
+  panicPlain(message: string): number
+  /** Calls that reached `panicMut` or `panicPlain`. */
   get calls(): number
 }
 

@@ -104,6 +104,7 @@ function fakeRedis() {
       pttl(k) { ops.push(() => [null, store.has(k) ? 60_000 : -2]); return m; },
       set(k, v) { ops.push(() => { store.set(k, v); return [null, 'OK']; }); return m; },
       sadd() { ops.push(() => [null, 1]); return m; },
+      unlink(...keys) { ops.push(() => [null, keys.filter((k) => store.delete(k)).length]); return m; },
       exec: () => answer(() => ops.map((op) => op())),
     };
     return m;

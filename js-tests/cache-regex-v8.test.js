@@ -107,6 +107,7 @@ function mayRefuse(re) {
   if (/\\k/.test(src) && (re.unicode || /\(\?</.test(src))) return true; // named backreferences
   if (re.multiline && /[\^$]/.test(outsideClasses)) return true; // ^ $ with m inside the pattern
   if (re.ignoreCase && re.unicode && /\\[bB]/.test(src.replace(/\[[^\]]*\]/g, 'x'))) return true; // \b with iu
+  if (re.unicode && /\\B/.test(src.replace(/\\\\/g, '').replace(/\[[^\]]*\]/g, 'x'))) return true; // \B with u
   return false;
 }
 

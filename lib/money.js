@@ -54,6 +54,25 @@ function nonCanonical(b) {
 }
 
 /**
+ * Copies the finite numbers at the start of `amounts` into `nums` and returns how many (the
+ * index of the first other element): the whole of an Array of numbers. A function of its
+ * own so that V8 optimizes this loop by itself: inside `encodeAmounts`, the version compiled
+ * on stack during the first long loop deopted after the loop on every later call ("insufficient
+ * type feedback" for the code after it) and each call ran part of the loop in the
+ * interpreter (bench/money.bench.js, sum of a 1M Array: 4.0 → 6.2 ns per amount).
+ * @param {unknown[]} amounts @param {Float64Array} nums @param {number} n
+ */
+function leadingNumbers(amounts, nums, n) {
+  let i = 0;
+  for (; i < n; i++) {
+    const v = amounts[i];
+    if (typeof v !== 'number' || v - v !== 0) break;
+    nums[i] = v;
+  }
+  return i;
+}
+
+/**
  * The `money` namespace on one loaded binding (lib/api.js makes one per backend).
  * @param {Record<string, any>} binding the wrapped binding (lib/loader.js)
  */
@@ -177,10 +196,10 @@ function create(binding) {
     const n = amounts.length;
     if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
     const nums = scratch;
-    let k = 0;
+    let k = leadingNumbers(amounts, nums, n);
     let strs = null;
     let decs = null;
-    for (let i = 0; i < n; i++) {
+    for (let i = k; i < n; i++) {
       const v = amounts[i];
       if (typeof v === 'number') {
         if (v - v !== 0) fail('ERR_INVALID_AMOUNT', `amounts[${i}] must be a finite decimal number, got ${String(v)}`);

@@ -10,6 +10,8 @@ export interface TieredCacheOptions {
   breaker?: boolean | BreakerOptions;
   /** Load L1 from L2 at start (`warm()`'s options; true = its defaults); `ready` resolves after. */
   warm?: boolean | WarmOptions;
+  /** Refresh-ahead for getOrCompute: ms before expiry within which a hit refreshes once in the background (default 0 = off). */
+  refreshThreshold?: number;
 }
 
 /** Options of {@link TieredCache.warm}. */
@@ -58,7 +60,13 @@ export declare class TieredCache {
   constructor(options: TieredCacheOptions);
   get<V = unknown>(key: string): Promise<V | undefined>;
   set(key: string, value: unknown, options?: { ttl?: number; tags?: string[] }): Promise<this>;
-  getOrCompute<V>(key: string, fn: () => V | Promise<V>, options?: { ttl?: number; tags?: string[] }): Promise<V>;
+  /**
+   * L1 → Redis → `fn`, single-flight per key. The result is not stored when an invalidation of
+   * its key or tags arrived while `fn` ran. `refreshThreshold` (ms, default the cache's): a hit
+   * with at most that much TTL left refreshes once in the background (`stale`: the current value).
+   */
+  getOrCompute<V>(key: string, fn: (key: string, context: { stale: V | undefined }) => V | Promise<V>,
+    options?: { ttl?: number; tags?: string[]; refreshThreshold?: number }): Promise<V>;
   /** L1, then the L1 misses in one Redis round trip; undefined where missing. */
   mget<V = unknown>(keys: string[]): Promise<(V | undefined)[]>;
   /** Both tiers; L2 in one round trip. ttl in ms. */

@@ -177,6 +177,12 @@ mod backend {
         f().map_err(map_error)
     }
 
+    /// Runs an export that cannot fail: its plain value, no `Result` (a panic traps; see the
+    /// module doc). A `Result` return would make every call build an array in JS.
+    pub fn call_plain<T>(f: impl FnOnce() -> T) -> T {
+        f()
+    }
+
     fn map_error(err: Error) -> JsValue {
         let js = js_sys::Error::new(err.message());
         let _ = js_sys::Reflect::set(

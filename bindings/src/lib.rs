@@ -38,7 +38,7 @@ pub fn test_panic(message: String) -> Result<()> {
 }
 
 /// Panics on purpose in every kind of export but the free function (`__testPanic`): a
-/// constructor, a getter, a `&self` and a `&mut self` method. Hidden:
+/// constructor, a getter, a `&self` and a `&mut self` method, and one that cannot fail. Hidden:
 /// js-tests/reliability/panics.test.js proves that each panic becomes `ERR_INTERNAL` and
 /// leaves the object usable.
 #[export]
@@ -75,7 +75,16 @@ impl PanicProbe {
         hotpath_core::test_panic(&message)
     }
 
-    /// Calls that reached `panicMut`.
+    /// Counts the call, then panics in a body that cannot fail: on wasm such an export
+    /// returns its plain value, no `Result` (`js::call_plain`), so only the trap mapping of
+    /// lib/errors.js stands between the panic and JS.
+    pub fn panic_plain(&mut self, message: String) -> u32 {
+        self.calls += 1;
+        let _ = hotpath_core::test_panic(&message);
+        self.calls
+    }
+
+    /// Calls that reached `panicMut` or `panicPlain`.
     #[export(getter)]
     pub fn calls(&self) -> u32 {
         self.calls

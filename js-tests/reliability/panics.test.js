@@ -7,7 +7,7 @@
  * and the binding's build script refuses a source that writes the toolkits' own attributes
  * (bindings/build.rs), so an export outside `#[export]` does not compile. The
  * hidden `__testPanic` and `PanicProbe` exports panic in each kind: a function, a
- * constructor, a getter, a `&self` and a `&mut self` method.
+ * constructor, a getter, a `&self` and a `&mut self` method, and a method that cannot fail.
  */
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
@@ -96,6 +96,9 @@ describe(`panics (${hotpath.backend})`, () => {
     expect(thrown(() => probe.panicMut('in a &mut self method'))).toEqual(internal('in a &mut self method'));
     expect(thrown(() => probe.panicMut('again'))).toEqual(internal('again'));
     expect(probe.calls).toBe(2);
+    // A body that cannot fail (on wasm: a plain return, no Result; js::call_plain).
+    expect(thrown(() => probe.panicPlain('in an infallible method'))).toEqual(internal('in an infallible method'));
+    expect(probe.calls).toBe(3);
     expect(usable()).toBe(true);
   });
 

@@ -31,6 +31,10 @@ new TieredCache({ redis, breaker: true });
 const warmed = new TieredCache({ redis, warm: { limit: 1000, batch: 200 } });
 warmed.mget<number>(['a', 'b']).then((vs: (number | undefined)[]) => vs.length);
 warmed.mset([{ key: 'a', value: 1, ttl: 1000, tags: ['t'] }]).then((tc) => tc.warm({ limit: 10 })).then((n: number) => n);
+const ahead = new TieredCache({ redis, refreshThreshold: 5_000 });
+ahead.getOrCompute<number>('k', async (key, { stale }) => (stale ?? 0) + key.length, { ttl: 60_000, tags: ['t'], refreshThreshold: 1_000 }).then((n: number) => n);
+// @ts-expect-error: refreshThreshold is a number of ms
+ahead.getOrCompute('k', async () => 1, { refreshThreshold: '1s' });
 // @ts-expect-error: resetAfter is a number of ms
 new TieredCache({ redis, breaker: { resetAfter: '30s' } });
 const d = createBullDebouncer({ connection: {}, wait: 5000, run: async (key: string) => void key });

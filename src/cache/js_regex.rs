@@ -33,6 +33,7 @@
 //! - Annex B (no `u`): `\1`…`\9` naming no group are legacy octal escapes (`\8`, `\9` the
 //!   digits), `\0` + digits octal, `[\1]` octal, literal `{` `}` `]`, `\c` quirks.
 //! - Lookaround, backreferences (numbered and named), the `v` flag, modifiers, `\b` with `iu`,
+//!   `\B` with `u` (V8 tries it inside a surrogate pair: `/\B/u.test("a\u{10400}a")` is true),
 //!   properties `regex-syntax` has no table for (`\p{CWKCF}`) and anything else the linear
 //!   engine cannot run exactly → [`Error::PatternUnsupported`].
 //!
@@ -760,6 +761,13 @@ impl Parser {
         match char::from_u32(c) {
             Some(b @ ('b' | 'B')) => {
                 self.pos += 1;
+                if b == 'B' && self.flags.unicode {
+                    // V8 lets an empty match of `\B` start inside a surrogate pair
+                    // (`/\B/u.test("a\u{10400}a")` is true), which the spec does not: refused
+                    // rather than answered differently from V8.
+                    return Err(self
+                        .err("\\B with flag u (V8 also tries it inside a surrogate pair)".into()));
+                }
                 if self.flags.ignore_case && self.flags.unicode {
                     return Err(self.err(
                         "\\b/\\B with flags i and u (JS then counts U+017F and U+212A as word characters)".into(),
@@ -1244,6 +1252,16 @@ mod tests {
         assert!(ms(r"é|\B", "", "aéb"));
         assert!(!ms(r"\B", "", "aéb"));
         assert!(ms(r"\B", "", "é"));
+    }
+
+    #[test]
+    fn non_boundary_with_u_is_refused() {
+        // V8 answers `/\B/u.test("a\u{10400}a")` true (an empty match between the halves).
+        assert!(err(r"\B", "u"));
+        assert!(err(r"x*\B", "su"));
+        assert!(!err(r"\B", ""));
+        assert!(!err(r"\b", "u"));
+        assert!(!err(r"[\b]", "u"));
     }
 
     #[test]

@@ -9,7 +9,9 @@
 //!   Rust name (`js_name = "…"` overrides it) and **the body runs inside `crate::js::call`**,
 //!   which turns the core's error, and any panic, into the JS error with its stable code. The
 //!   body is written as core code: it returns `hotpath_core::Result<T>` (or a plain `T`, or
-//!   nothing), and the generated function returns `crate::js::Result<T>`. The binding's
+//!   nothing), and the generated function returns `crate::js::Result<T>` — except a body that
+//!   cannot fail on wasm, which keeps its plain `T` (`crate::js::call_plain`: a panic traps
+//!   there anyway, and a `Result` costs every call an array). The binding's
 //!   build script refuses a source that names either toolkit's attribute itself, so no
 //!   export can skip `call`. With `start`, a wasm module's start function (wasm only).
 //! - on a `struct`: a JS class (napi `#[napi]`, wasm-bindgen `#[wasm_bindgen]`); with
@@ -110,17 +112,19 @@ fn expand(attr: Tokens, item: Tokens) -> syn::Result<Tokens> {
     let opts = parse_opts(attr)?;
     match syn::parse2::<Item>(item)? {
         Item::Fn(mut f) if opts.start => {
-            *f.block = wrap(&mut f.sig, &f.block, None)?;
+            *f.block = wrap(&mut f.sig, &f.block, None, Backend::Wasm)?;
             Ok(quote! {
                 #[cfg(wasm)] #[wasm_bindgen::prelude::wasm_bindgen(start)] #f
             })
         }
-        Item::Fn(mut f) => {
+        Item::Fn(f) => {
             let args = toolkit_args(&opts, &f.sig.ident.to_string());
-            *f.block = wrap(&mut f.sig, &f.block, None)?;
+            let (mut node, mut wasm) = (f.clone(), f);
+            *node.block = wrap(&mut node.sig, &node.block, None, Backend::Node)?;
+            *wasm.block = wrap(&mut wasm.sig, &wasm.block, None, Backend::Wasm)?;
             Ok(quote! {
-                #[cfg(node)] #[napi_derive::napi(#args)] #f
-                #[cfg(wasm)] #[wasm_bindgen::prelude::wasm_bindgen(#args)] #f
+                #[cfg(node)] #[napi_derive::napi(#args)] #node
+                #[cfg(wasm)] #[wasm_bindgen::prelude::wasm_bindgen(#args)] #wasm
             })
         }
         Item::Impl(imp) => {
@@ -142,9 +146,11 @@ fn expand(attr: Tokens, item: Tokens) -> syn::Result<Tokens> {
                 let mut m = m.clone();
                 let opts = take_opts(&mut m.attrs)?;
                 let args = toolkit_args(&opts, &m.sig.ident.to_string());
-                m.block = wrap(&mut m.sig, &m.block, Some(&self_ty))?;
-                node_items.push(quote! { #[napi(#args)] #m });
-                wasm_items.push(quote! { #[wasm_bindgen(#args)] #m });
+                let (mut node, mut wasm) = (m.clone(), m);
+                node.block = wrap(&mut node.sig, &node.block, Some(&self_ty), Backend::Node)?;
+                wasm.block = wrap(&mut wasm.sig, &wasm.block, Some(&self_ty), Backend::Wasm)?;
+                node_items.push(quote! { #[napi(#args)] #node });
+                wasm_items.push(quote! { #[wasm_bindgen(#args)] #wasm });
             }
             let attrs = &imp.attrs;
             Ok(quote! {
@@ -249,23 +255,42 @@ fn toolkit_args(opts: &Opts, rust_name: &str) -> Tokens {
     }
 }
 
-/// Rewrites `sig` to return `crate::js::Result<T>` and returns the body that runs the
-/// original one inside `crate::js::call`.
-fn wrap(sig: &mut Signature, body: &Block, self_ty: Option<&Type>) -> syn::Result<Block> {
+#[derive(Clone, Copy, PartialEq)]
+enum Backend {
+    Node,
+    Wasm,
+}
+
+/// Rewrites `sig` and returns the body that runs the original one inside `crate::js::call`.
+///
+/// A body that returns `Result<T>` (the core's) gets `crate::js::Result<T>` on both backends.
+/// A body that cannot fail (a plain `T`, or nothing) gets `crate::js::Result<T>` on node,
+/// where `call` catches a panic, and keeps its plain `T` on wasm (`crate::js::call_plain`):
+/// there a panic traps whatever the signature says (lib/errors.js maps the trap), and a
+/// `Result` return costs every call an array for the multi-value return (bench/ffi.bench.js:
+/// `add` 34 → 62 ns).
+fn wrap(
+    sig: &mut Signature,
+    body: &Block,
+    self_ty: Option<&Type>,
+    backend: Backend,
+) -> syn::Result<Block> {
     // The closure returns what the body returns: the `Result<T>` as written (the core's), or
     // the core's `Result` of a plain `T`.
-    let (ok, closure_ty, core_body): (Type, Tokens, Tokens) = match &sig.output {
+    let (ok, closure_ty, core_body, fallible): (Type, Tokens, Tokens, bool) = match &sig.output {
         ReturnType::Default => (
             parse_quote!(()),
             quote!(hotpath_core::Result<()>),
             quote!({ #body; Ok(()) }),
+            false,
         ),
         ReturnType::Type(_, ty) => match result_arg(ty) {
-            Some(t) => (t, ty.to_token_stream(), body.to_token_stream()),
+            Some(t) => (t, ty.to_token_stream(), body.to_token_stream(), true),
             None => (
                 (**ty).clone(),
                 quote!(hotpath_core::Result<#ty>),
                 quote!({ Ok(#body) }),
+                false,
             ),
         },
     };
@@ -273,6 +298,12 @@ fn wrap(sig: &mut Signature, body: &Block, self_ty: Option<&Type>) -> syn::Resul
         (Some(s), Type::Path(p)) if p.path.is_ident("Self") => s.clone(),
         _ => ok,
     };
+    if !fallible && backend == Backend::Wasm {
+        sig.output = parse_quote!(-> #ok);
+        return Ok(parse_quote!({
+            crate::js::call_plain(move || -> #ok #body)
+        }));
+    }
     sig.output = parse_quote!(-> crate::js::Result<#ok>);
     Ok(parse_quote!({
         crate::js::call(move || -> #closure_ty #core_body)
