@@ -328,11 +328,7 @@ class Cache {
     } else if (i === undefined) {
       i = this.#add(key);
     } else if (this.#exp !== null && this.#exp[i] < 0) {
-      // A tombstone of this key: revive the slot (the index forgot it: queue it again).
-      if (--this.#deadCount === 0) this.#dead.length = 0;
-      this.#size++;
-      if (i !== this.#head) this.#bump(i);
-      if (this.#index !== null) this.#queue(i);
+      this.#revive(i);
     } else {
       if (i !== this.#head) this.#bump(i);
       if (this.#tags !== null && this.#tags[i] !== undefined) this.#untag(i);
@@ -354,6 +350,19 @@ class Cache {
       }
     }
     if (this.#onInsert !== null) this.#hook(this.#onInsert, value, key, inserted);
+  }
+
+  /**
+   * A tombstone of its key becomes a live slot again (the index forgot it: it is queued
+   * again). Live before it is queued: the queue may ship at once, and a slot still marked
+   * dead would go to the index as removed.
+   */
+  #revive(i) {
+    if (--this.#deadCount === 0) this.#dead.length = 0;
+    this.#exp[i] = 0;
+    this.#size++;
+    if (i !== this.#head) this.#bump(i);
+    if (this.#index !== null) this.#queue(i);
   }
 
   /** A new slot for `key` (linked, counted, queued for the index); returns it. */
@@ -391,10 +400,7 @@ class Cache {
       i = this.#add(key);
       this.#logInsert(i, key, size);
     } else if (this.#exp !== null && this.#exp[i] < 0) {
-      if (--this.#deadCount === 0) this.#dead.length = 0;
-      this.#size++;
-      if (i !== this.#head) this.#bump(i);
-      if (this.#index !== null) this.#queue(i);
+      this.#revive(i);
       this.#logInsert(i, key, size);
     } else {
       // The JS list is only the write order here (keys(), dump()): reads do not move it.
