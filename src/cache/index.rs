@@ -493,6 +493,50 @@ impl KeyIndex {
         (out.removed, out.removed_pos)
     }
 
+    /// Cuts the index at its median key: `self` keeps the lower half (slots unchanged) and
+    /// the upper half is returned as a new index, its slots renumbered by `move_slot(old)`
+    /// (called in key order), with its first key. Streams the run once: no key is copied
+    /// into an allocation of its own (a split used to cost one `Vec` per key).
+    pub fn split_upper(&mut self, mut move_slot: impl FnMut(u32) -> u32) -> (KeyIndex, Vec<u8>) {
+        self.rebuild(Vec::new());
+        let mid = self.main.len / 2;
+        let mut upper = KeyIndex::with_rebuild_floor(self.floor);
+        let mut out = RunBuilder::with_capacity(self.main.data.len() / 2 + 64);
+        let mut cur = Cursor::new(&self.main);
+        let mut cut = 0;
+        let mut first = Vec::new();
+        while let Some(slot) = cur.advance() {
+            let i = cur.i - 1;
+            if i < mid {
+                cut = cur.pos;
+                continue;
+            }
+            if i == mid {
+                first.clone_from(&cur.key);
+            }
+            self.state[slot as usize] = EMPTY;
+            let new = move_slot(slot) as usize;
+            if new >= upper.state.len() {
+                upper.state.resize(new + 1, EMPTY);
+                upper.main_pos.resize(new + 1, 0);
+            }
+            upper.state[new] = IN_MAIN;
+            upper.main_pos[new] = (i - mid) as u32;
+            out.push(&cur.key, new as u32);
+        }
+        upper.main = out.finish();
+        upper.live = upper.main.len;
+        upper.main_dead = vec![0; upper.main.len.div_ceil(64)];
+        self.main.data.truncate(cut);
+        self.main.data.shrink_to_fit();
+        self.main.blocks.truncate(mid.div_ceil(BLOCK));
+        self.main.blocks.shrink_to_fit();
+        self.main.len = mid;
+        self.main_dead.truncate(mid.div_ceil(64));
+        self.live = mid;
+        (upper, first)
+    }
+
     /// The current keys (as code units) in key order (for tests and debugging).
     pub fn keys(&self) -> Vec<(Vec<u16>, u32)> {
         self.entries()

@@ -77,9 +77,9 @@ impl Default for ShardedIndex {
 }
 
 impl ShardedIndex {
-    /// Shards of at most 8192 keys, each folding its delta at 512 keys (or 1/16 of its run).
+    /// Shards of at most 8192 keys, each folding its delta at 2048 keys (or 1/16 of its run).
     pub fn new() -> ShardedIndex {
-        ShardedIndex::with_limits(8192, 512)
+        ShardedIndex::with_limits(8192, 2048)
     }
 
     /// Shards of at most `split` keys (≥ 2) whose [`KeyIndex`] rebuild floor is `floor`.
@@ -224,31 +224,21 @@ impl ShardedIndex {
     }
 
     /// Cuts shard `id` at its median key: the upper half moves to a new shard (its id is
-    /// returned).
+    /// returned). Cost: one pass over the shard.
     fn split_shard(&mut self, id: usize) -> usize {
-        let entries = self.shards[id].index.entries();
-        let mid = entries.len() / 2;
         let new_id = self.free_ids.pop().unwrap_or(self.shards.len());
         assert!(new_id < 0xFFFF, "too many index shards");
-        let lo: Box<[u8]> = entries[mid].0.clone().into_boxed_slice();
-        let old_lo = std::mem::take(&mut self.shards[id].lo);
-        let old_globals = std::mem::take(&mut self.shards[id].globals);
-        let mut low = Shard::new(old_lo, self.floor);
-        let mut high = Shard::new(lo, self.floor);
-        for (half, (shard, sid)) in [
-            (&entries[..mid], (&mut low, id)),
-            (&entries[mid..], (&mut high, new_id)),
-        ] {
-            let mut ups = Vec::with_capacity(half.len());
-            for (k, local) in half {
-                let g = old_globals[*local as usize];
-                let l = shard.alloc(g);
-                self.where_[g as usize] = ((sid as u32) << 16) | l;
-                ups.push((l, Some(&k[..])));
-            }
-            shard.index.apply(ups);
-        }
-        self.shards[id] = low;
+        let mut high = Shard::new(Box::default(), self.floor);
+        let (low, where_) = (&mut self.shards[id], &mut self.where_);
+        let (index, lo) = low.index.split_upper(|local| {
+            let g = low.globals[local as usize];
+            low.free.push(local);
+            let l = high.alloc(g);
+            where_[g as usize] = ((new_id as u32) << 16) | l;
+            l
+        });
+        high.index = index;
+        high.lo = lo.into_boxed_slice();
         if new_id == self.shards.len() {
             self.shards.push(high);
         } else {
