@@ -25,6 +25,8 @@ const BLOCK: usize = 16;
 const EMPTY: u32 = 0;
 const IN_MAIN: u32 = 1;
 const FIRST_GEN: u32 = 2;
+/// The run position a joined scan gives a delta entry.
+const IN_DELTA: usize = usize::MAX;
 
 /// The ordered index of the keys of one cache, by slot. Keys are bytes: code units encoded
 /// one by one (see [`super::units`]), so byte order is JS string order.
@@ -116,6 +118,42 @@ impl RunBuilder {
     }
 }
 
+/// Builds an index whose entries arrive in key order (all in the run, none stale).
+struct IndexBuilder {
+    ix: KeyIndex,
+    run: RunBuilder,
+}
+
+impl IndexBuilder {
+    fn new(floor: usize, bytes: usize) -> IndexBuilder {
+        IndexBuilder {
+            ix: KeyIndex::with_rebuild_floor(floor),
+            run: RunBuilder::with_capacity(bytes),
+        }
+    }
+
+    fn push(&mut self, key: &[u8], slot: u32) {
+        let s = slot as usize;
+        if s >= self.ix.state.len() {
+            self.ix.state.resize(s + 1, EMPTY);
+            self.ix.main_pos.resize(s + 1, 0);
+        }
+        self.ix.state[s] = IN_MAIN;
+        self.ix.main_pos[s] = self.run.run.len as u32;
+        self.run.push(key, slot);
+    }
+
+    fn finish(self) -> KeyIndex {
+        let mut ix = self.ix;
+        ix.main = self.run.finish();
+        ix.live = ix.main.len;
+        ix.main_dead = vec![0; ix.main.len.div_ceil(64)];
+        ix.state.shrink_to_fit();
+        ix.main_pos.shrink_to_fit();
+        ix
+    }
+}
+
 /// Decodes a run in order; `key` holds the current key.
 struct Cursor<'r> {
     run: &'r Run,
@@ -151,12 +189,6 @@ impl<'r> Cursor<'r> {
 }
 
 impl Run {
-    const EMPTY: Run = Run {
-        data: Vec::new(),
-        blocks: Vec::new(),
-        len: 0,
-    };
-
     /// The first key of block `b` (stored whole).
     fn block_head(&self, b: usize) -> &[u8] {
         let mut pos = self.blocks[b] as usize;
@@ -377,17 +409,11 @@ impl KeyIndex {
 
     /// Visits the current `(key, slot)` pairs whose key starts with `prefix`, in order of
     /// runs (main, then delta); `f` returns whether to remove the slot. Returns the removed.
-    fn visit_prefix(
-        &mut self,
-        prefix: &[u8],
-        main: bool,
-        mut f: impl FnMut(&[u8]) -> bool,
-    ) -> Vec<u32> {
+    fn visit_prefix(&mut self, prefix: &[u8], mut f: impl FnMut(&[u8]) -> bool) -> Vec<u32> {
         let mut removed = Vec::new();
         let state = &self.state;
         let dead = &mut self.main_dead;
-        let run = if main { &self.main } else { &Run::EMPTY };
-        run.scan_from(prefix, |k, slot, pos| {
+        self.main.scan_from(prefix, |k, slot, pos| {
             if !k.starts_with(prefix) {
                 return false;
             }
@@ -427,30 +453,34 @@ impl KeyIndex {
         // Only without a literal prefix: inside a prefix range most keys tend to match, and
         // one search per match costs more than one match per key (measured: 111k matches
         // 7 ms per key vs 20 ms joined).
-        let joined = match pattern.line_safe_regex() {
-            Some(re) if pattern.literal_prefix().is_empty() => {
-                Some(self.scan_main_joined(re, pattern))
+        if let Some(re) = pattern
+            .line_safe_regex()
+            .filter(|_| pattern.literal_prefix().is_empty())
+        {
+            let (removed, positions) = self.scan_joined(re, pattern);
+            for (&slot, &p) in removed.iter().zip(&positions) {
+                if p == IN_DELTA {
+                    self.state[slot as usize] = EMPTY;
+                } else {
+                    self.main_dead[p >> 6] |= 1 << (p & 63);
+                }
             }
-            _ => None,
-        };
-        let mut removed = self.visit_prefix(pattern.literal_prefix(), joined.is_none(), |key| {
+            self.live -= removed.len();
+            self.maybe_compact();
+            return removed;
+        }
+        let removed = self.visit_prefix(pattern.literal_prefix(), |key| {
             pattern.is_match_buf(key, &mut buf)
         });
-        if let Some((r, rpos)) = joined {
-            for &p in &rpos {
-                self.main_dead[p >> 6] |= 1 << (p & 63);
-            }
-            self.live -= r.len();
-            removed.extend(r);
-        }
         self.maybe_compact();
         removed
     }
 
-    /// The main run's current keys matched by a line-safe `re`, searched chunk by chunk in
-    /// one haystack (keys, in the pattern's view, joined by '\n'). Does not change the
-    /// state (the caller removes the matches).
-    fn scan_main_joined(&self, re: &Regex, pattern: &Pattern) -> (Vec<u32>, Vec<usize>) {
+    /// The current keys (main run, then delta) matched by a line-safe `re`, searched chunk
+    /// by chunk in one haystack (keys, in the pattern's view, joined by '\n'): their slots
+    /// and run positions ([`IN_DELTA`] for a delta entry). Does not change the state (the
+    /// caller removes the matches).
+    fn scan_joined(&self, re: &Regex, pattern: &Pattern) -> (Vec<u32>, Vec<usize>) {
         const CHUNK: usize = 4096;
         let prefix = pattern.literal_prefix();
         let mut out = Joined {
@@ -467,74 +497,55 @@ impl KeyIndex {
             if !k.starts_with(prefix) {
                 return false;
             }
-            if k.contains(&b'\n') {
-                // A key with its own line feed would split: decide it on its own.
-                if dead[pos >> 6] & (1 << (pos & 63)) == 0 && pattern.is_match_buf(k, &mut buf) {
-                    out.removed.push(slot);
-                    out.removed_pos.push(pos);
-                }
+            if dead[pos >> 6] & (1 << (pos & 63)) != 0 {
                 return true;
             }
-            if !out.slots.is_empty() {
-                out.hay.push(b'\n');
-            }
-            out.starts.push(out.hay.len());
-            out.hay.extend_from_slice(pattern.view(k, &mut buf));
-            out.slots.push(slot);
-            out.poss.push(pos);
+            out.push(k, slot, pos, pattern, &mut buf);
             if out.slots.len() == CHUNK {
-                out.search(re, dead);
+                out.search(re);
             }
             true
         });
+        for ((k, slot), g) in &self.delta {
+            if self.state.get(*slot as usize) == Some(g) {
+                out.push(k, *slot, IN_DELTA, pattern, &mut buf);
+                if out.slots.len() == CHUNK {
+                    out.search(re);
+                }
+            }
+        }
         if !out.slots.is_empty() {
-            out.search(re, dead);
+            out.search(re);
         }
         (out.removed, out.removed_pos)
     }
 
-    /// Cuts the index at its median key: `self` keeps the lower half (slots unchanged) and
-    /// the upper half is returned as a new index, its slots renumbered by `move_slot(old)`
-    /// (called in key order), with its first key. Streams the run once: no key is copied
-    /// into an allocation of its own (a split used to cost one `Vec` per key).
-    pub fn split_upper(&mut self, mut move_slot: impl FnMut(u32) -> u32) -> (KeyIndex, Vec<u8>) {
+    /// Cuts the index at its median key into two new indexes, lower and upper, with the
+    /// first key of the upper one. Slots are renumbered by `move_slot(old, upper)`, called in
+    /// key order, so each half's per-slot arrays are dense. Streams the run once: no key is
+    /// copied into an allocation of its own (a split used to cost one `Vec` per key).
+    pub fn split(
+        &mut self,
+        mut move_slot: impl FnMut(u32, bool) -> u32,
+    ) -> (KeyIndex, KeyIndex, Vec<u8>) {
         self.rebuild(Vec::new());
         let mid = self.main.len / 2;
-        let mut upper = KeyIndex::with_rebuild_floor(self.floor);
-        let mut out = RunBuilder::with_capacity(self.main.data.len() / 2 + 64);
+        let half = self.main.data.len() / 2 + 64;
+        let mut halves = [
+            IndexBuilder::new(self.floor, half),
+            IndexBuilder::new(self.floor, half),
+        ];
         let mut cur = Cursor::new(&self.main);
-        let mut cut = 0;
         let mut first = Vec::new();
         while let Some(slot) = cur.advance() {
-            let i = cur.i - 1;
-            if i < mid {
-                cut = cur.pos;
-                continue;
-            }
-            if i == mid {
+            let upper = cur.i > mid;
+            if cur.i == mid + 1 {
                 first.clone_from(&cur.key);
             }
-            self.state[slot as usize] = EMPTY;
-            let new = move_slot(slot) as usize;
-            if new >= upper.state.len() {
-                upper.state.resize(new + 1, EMPTY);
-                upper.main_pos.resize(new + 1, 0);
-            }
-            upper.state[new] = IN_MAIN;
-            upper.main_pos[new] = (i - mid) as u32;
-            out.push(&cur.key, new as u32);
+            halves[upper as usize].push(&cur.key, move_slot(slot, upper));
         }
-        upper.main = out.finish();
-        upper.live = upper.main.len;
-        upper.main_dead = vec![0; upper.main.len.div_ceil(64)];
-        self.main.data.truncate(cut);
-        self.main.data.shrink_to_fit();
-        self.main.blocks.truncate(mid.div_ceil(BLOCK));
-        self.main.blocks.shrink_to_fit();
-        self.main.len = mid;
-        self.main_dead.truncate(mid.div_ceil(64));
-        self.live = mid;
-        (upper, first)
+        let [low, high] = halves;
+        (low.finish(), high.finish(), first)
     }
 
     /// The current keys (as code units) in key order (for tests and debugging).
@@ -582,9 +593,28 @@ struct Joined {
 }
 
 impl Joined {
+    /// Adds a current key to the chunk, or decides it on its own when it holds a line feed
+    /// (it would split in the haystack).
+    fn push(&mut self, k: &[u8], slot: u32, pos: usize, pattern: &Pattern, buf: &mut Vec<u8>) {
+        if k.contains(&b'\n') {
+            if pattern.is_match_buf(k, buf) {
+                self.removed.push(slot);
+                self.removed_pos.push(pos);
+            }
+            return;
+        }
+        if !self.slots.is_empty() {
+            self.hay.push(b'\n');
+        }
+        self.starts.push(self.hay.len());
+        self.hay.extend_from_slice(pattern.view(k, buf));
+        self.slots.push(slot);
+        self.poss.push(pos);
+    }
+
     /// Runs `re` over the chunk: each match lies inside one key (the regex cannot match the
     /// '\n' between keys); after a match the search resumes at the next key.
-    fn search(&mut self, re: &Regex, dead: &[u64]) {
+    fn search(&mut self, re: &Regex) {
         let n = self.slots.len();
         self.starts.push(self.hay.len() + 1);
         let (hay, starts, slots) = (&self.hay, &self.starts, &self.slots);
@@ -597,11 +627,8 @@ impl Joined {
             if k >= n {
                 break;
             }
-            let p = self.poss[k];
-            if dead[p >> 6] & (1 << (p & 63)) == 0 {
-                self.removed.push(slots[k]);
-                self.removed_pos.push(p);
-            }
+            self.removed.push(slots[k]);
+            self.removed_pos.push(self.poss[k]);
             pos = starts[k + 1];
         }
         self.hay.clear();

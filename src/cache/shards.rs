@@ -228,17 +228,25 @@ impl ShardedIndex {
     fn split_shard(&mut self, id: usize) -> usize {
         let new_id = self.free_ids.pop().unwrap_or(self.shards.len());
         assert!(new_id < 0xFFFF, "too many index shards");
+        let old = &mut self.shards[id];
+        let mut low = Shard::new(std::mem::take(&mut old.lo), self.floor);
         let mut high = Shard::new(Box::default(), self.floor);
-        let (low, where_) = (&mut self.shards[id], &mut self.where_);
-        let (index, lo) = low.index.split_upper(|local| {
-            let g = low.globals[local as usize];
-            low.free.push(local);
-            let l = high.alloc(g);
-            where_[g as usize] = ((new_id as u32) << 16) | l;
+        let (globals, where_) = (&old.globals, &mut self.where_);
+        let (low_index, high_index, first) = old.index.split(|local, upper| {
+            let g = globals[local as usize];
+            let (shard, sid) = if upper {
+                (&mut high, new_id)
+            } else {
+                (&mut low, id)
+            };
+            let l = shard.alloc(g);
+            where_[g as usize] = ((sid as u32) << 16) | l;
             l
         });
-        high.index = index;
-        high.lo = lo.into_boxed_slice();
+        low.index = low_index;
+        high.index = high_index;
+        high.lo = first.into_boxed_slice();
+        self.shards[id] = low;
         if new_id == self.shards.len() {
             self.shards.push(high);
         } else {
