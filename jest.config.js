@@ -12,10 +12,19 @@ const base = {
   testTimeout: 30_000,
 };
 
+// The cache suites run again with `policy: 'tinylfu'` as the Cache default
+// (js-tests/helpers/policy.js).
+const CACHE_SUITES = ['cache', 'cache-model', 'cache-regressions', 'cache-regex-v8', 'cache-glob-redis'];
+
 module.exports = {
-  projects: ['native', 'wasm'].map((backend) => ({
+  projects: ['native', 'wasm'].flatMap((backend) => [{
     ...base,
     displayName: backend,
     setupFiles: [`<rootDir>/js-tests/setup/${backend}.js`],
-  })),
+  }, {
+    ...base,
+    displayName: `${backend} tinylfu`,
+    testMatch: CACHE_SUITES.map((f) => `**/js-tests/${f}.test.js`),
+    setupFiles: [`<rootDir>/js-tests/setup/${backend}.js`, '<rootDir>/js-tests/setup/tinylfu.js'],
+  }]),
 };

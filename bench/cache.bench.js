@@ -2,9 +2,10 @@
 /**
  * Cache: hotpath (native + wasm) vs lru-cache 11, mnemonist LRUCache and a plain Map.
  *
+ * Each hotpath backend runs with both policies ('lru', and 'tinylfu' rows).
  * 1. get hit, 100k keys — key prebuilt, and key built per call
  * 2. set at capacity (every set evicts) — also with the Rust key index live
- * 3. fill 100k
+ * 3. mixed 90 % get / 10 % set at capacity, and fill 100k
  * 4. invalidation on 1M keys (`client:<0..9999>:item:<0..99>`): /^client:42:/ (100 matches),
  *    /^client:1\d*:/ (111 100 matches), an unanchored /item:42/ (10 000 matches) — vs the
  *    original design's Map scan with RegExp.test and vs lru-cache keys() + delete. Each
@@ -34,7 +35,10 @@ async function hotOps(hp) {
     'mnemonist LRUCache': new MnemonistLRU(N),
     Map: new Map(),
   };
-  for (const { name, api } of hp) caches[name] = new api.Cache({ max: N });
+  for (const { name, api } of hp) {
+    caches[name] = new api.Cache({ max: N });
+    caches[`${name} tinylfu`] = new api.Cache({ max: N, policy: 'tinylfu' });
+  }
   for (const c of Object.values(caches)) keys.forEach((k, i) => c.set(k, i));
   // OPS operations per timed call, so tinybench's per-call overhead (~100 ns here) does not
   // flatten the ratios; figures are per operation.
@@ -62,6 +66,7 @@ async function hotOps(hp) {
     const indexed = new api.Cache({ max: N });
     indexed.invalidatePrefix('\u0000'); // builds the Rust index: every later set queues it an update
     full[`${name} (index live)`] = indexed;
+    full[`${name} tinylfu`] = new api.Cache({ max: N, policy: 'tinylfu' });
   }
   for (const [name, c] of Object.entries(full)) {
     fresh.forEach((k, i) => c.set(k, i));
@@ -82,6 +87,28 @@ async function hotOps(hp) {
   };
   await compare('set at capacity (each set evicts), 100k entries', sets, { baseline: 'lru-cache', opsPerCall: OPS });
 
+  // Mixed: 9 gets of present keys per set of a new key (each set evicts). With 'tinylfu' the
+  // reads are replayed into the policy at the sets' drains, so this row carries its full cost.
+  const mixedCaches = { 'lru-cache': new LRUCache({ max: N }) };
+  for (const { name, api } of hp) {
+    mixedCaches[name] = new api.Cache({ max: N });
+    mixedCaches[`${name} tinylfu`] = new api.Cache({ max: N, policy: 'tinylfu' });
+  }
+  const mixedTasks = {};
+  for (const [name, c] of Object.entries(mixedCaches)) {
+    keys.forEach((k, i) => c.set(k, i));
+    let j = 0;
+    let g = 0;
+    let sink = 0;
+    mixedTasks[name] = () => {
+      for (let o = 0; o < OPS; o++) {
+        if (o % 10 === 9) { c.set(fresh[j], j); j = j + 1 === fresh.length ? 0 : j + 1; } else { sink += c.get(keys[g]) === undefined ? 0 : 1; g = g + 7 >= N ? g + 7 - N : g + 7; }
+      }
+    };
+    mixedTasks[name].sink = () => sink;
+  }
+  await compare('mixed: 90 % get, 10 % set of a new key at capacity, 100k entries', mixedTasks, { baseline: 'lru-cache', opsPerCall: OPS });
+
   const fills = {
     'lru-cache': () => { const c = new LRUCache({ max: N }); for (let i = 0; i < N; i++) c.set(keys[i], i); },
     'mnemonist LRUCache': () => { const c = new MnemonistLRU(N); for (let i = 0; i < N; i++) c.set(keys[i], i); },
@@ -89,6 +116,7 @@ async function hotOps(hp) {
   };
   for (const { name, api } of hp) {
     fills[name] = () => { const c = new api.Cache({ max: N }); for (let i = 0; i < N; i++) c.set(keys[i], i); };
+    fills[`${name} tinylfu`] = () => { const c = new api.Cache({ max: N, policy: 'tinylfu' }); for (let i = 0; i < N; i++) c.set(keys[i], i); };
   }
   await compare('fill 100k (new cache + 100k sets; ns per set)', fills, { baseline: 'lru-cache', opsPerCall: N, time: quick ? 100 : 400 });
 }
@@ -177,7 +205,7 @@ function memoryChild(kind) {
   else if (kind === 'lru-cache (ttl)') { s = new LRUCache({ max: BIG, ttl: 60_000 }); for (let i = 0; i < BIG; i++) s.set(keys[i], i); }
   else if (kind === 'Map') { s = new Map(); for (let i = 0; i < BIG; i++) s.set(keys[i], i); }
   else {
-    s = new hp.Cache({ max: BIG, ttl: kind.includes('ttl') ? 60_000 : 0 });
+    s = new hp.Cache({ max: BIG, ttl: kind.includes('ttl') ? 60_000 : 0, policy: kind.includes('tinylfu') ? 'tinylfu' : 'lru' });
     for (let i = 0; i < BIG; i++) s.set(keys[i], i);
     if (kind.includes('index')) s.invalidatePrefix('\u0000');
   }
@@ -190,7 +218,9 @@ function memoryChild(kind) {
 }
 
 function memory() {
-  const kinds = ['Map', 'lru-cache', 'lru-cache (ttl)', 'hotpath native', 'hotpath native (index built)', 'hotpath native (ttl, index built)', 'hotpath wasm (index built)'];
+  const kinds = ['Map', 'lru-cache', 'lru-cache (ttl)', 'hotpath native', 'hotpath native (index built)', 'hotpath native (ttl, index built)',
+    'hotpath wasm', 'hotpath wasm (index built)', 'hotpath native tinylfu', 'hotpath native tinylfu (index built)', 'hotpath wasm tinylfu',
+    'hotpath wasm tinylfu (index built)'];
   const rows = kinds.map((k) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', __filename, '--memory', k], { encoding: 'utf8' })));
   const lru = rows.find((r) => r.task === 'lru-cache');
   const lruTtl = rows.find((r) => r.task === 'lru-cache (ttl)');

@@ -11,8 +11,10 @@
  *   entries like the others (its own eviction is deferred to a 5 s timer or to an overflow).
  * - `tinylfu (Rust sim)` — the core policy replayed by `cargo run --release --example hitrate`
  *   (bench/hitrate.rs), the way the JS Cache will drive it (read buffer of 64 slots).
- * - `hotpath tinylfu` — `new Cache({ max, policy: 'tinylfu' })`, measured once the Cache
- *   accepts `policy` (INTEGRATION: issue 13, second half); until then "pending".
+ * - `hotpath tinylfu` / `hotpath tinylfu wasm` — `new Cache({ max, policy: 'tinylfu' })` on
+ *   each backend, through the real Cache (read/write log, batched drains); both must agree.
+ *   It differs from the simulator by the key hash only (FNV-1a of the string key vs the
+ *   trace's integer key).
  * - `Belady` — MIN: on a miss, evict the entry whose next use is farthest away.
  *
  * Prints a table per trace, checks Belady against the published reference figures and the
@@ -206,7 +208,8 @@ function svgChart(groups, series) {
 }
 
 async function main() {
-  const api = backends()[0].api; // hit rates do not depend on the backend
+  const [native, wasm] = backends();
+  const { api } = native; // LRU's hit rate does not depend on the backend
   const tinylfuReady = supportsPolicy(api);
   const rust = rustRows();
   const groups = [];
@@ -221,8 +224,10 @@ async function main() {
         transitory: transitory(trace, size),
         'tinylfu (Rust sim)': rust?.find((x) => x.trace === t.name && x.size === size)?.tinylfu,
         'hotpath tinylfu': tinylfuReady ? hotpath(api, trace, size, { policy: 'tinylfu' }) : undefined,
+        'hotpath tinylfu wasm': tinylfuReady ? hotpath(wasm.api, trace, size, { policy: 'tinylfu' }) : undefined,
         Belady: belady(trace, size),
       };
+      if (r['hotpath tinylfu'] !== r['hotpath tinylfu wasm']) misses.push(`tinylfu native ≠ wasm on ${t.name} @ ${size}`);
       const ref = t.reference?.[size];
       if (ref && Math.abs(ref.belady - r.Belady) > 0.0001) misses.push(`Belady ${t.name} @ ${size}: ${pct(r.Belady)} vs published ${pct(ref.belady)}`);
       if (ref && Math.abs(ref.lru - r['lru-cache']) > 0.0001) misses.push(`lru-cache ${t.name} @ ${size}: ${pct(r['lru-cache'])} vs published LRU ${pct(ref.lru)}`);

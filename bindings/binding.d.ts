@@ -39,6 +39,30 @@ export declare class CacheIndex {
   matchKeys(kind: PatternKind, pattern: Uint16Array, flags: string, lens: Uint32Array, keys: Uint16Array): Uint32Array
 }
 
+/**
+ * The W-TinyLFU policy of one `Cache({ policy: 'tinylfu' })`: the JS side logs reads,
+ * inserts and removals of its slots in a `Uint32Array` and ships them in one `drain`.
+ */
+export declare class CachePolicy {
+  /**
+   * A policy for at most `max_entries` entries and, when `max_weight` > 0, at most that
+   * sum of weights.
+   */
+  constructor(maxEntries: number, maxWeight: number)
+  /** Number of entries the policy holds. */
+  get size(): number
+  /** Forgets every entry (the frequency sketch keeps its counts). */
+  clear(): void
+  /**
+   * Replays an operation log (see `hotpath_core::cache::policy_log`) and writes the slots
+   * to evict into `out`; returns their number (`copyEvicted` gives them all when more than
+   * `out` holds).
+   */
+  drain(log: Uint32Array, out: Uint32Array): number
+  /** Copies the last `drain`'s evicted slots into `out`; returns their number. */
+  copyEvicted(out: Uint32Array): number
+}
+
 /** A spec compiled once; `build` is then one cheap call. */
 export declare class CompiledPipeline {
   /** Per request: `[shapeKey, slotValues…]` as JSON text (see the core's `Prepared`). */

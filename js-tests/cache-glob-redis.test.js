@@ -10,10 +10,12 @@
 const fc = require('fast-check');
 const Redis = require('ioredis');
 const hotpath = require('../');
+const { withPolicy, lruOnly, policy } = require('./helpers/policy');
 const { startRedis } = require('./helpers/redis');
 const { redisMatch } = require('./helpers/redis-glob');
 
-const { Cache } = hotpath;
+const { Cache: PlainCache } = hotpath;
+const Cache = withPolicy(PlainCache);
 const backend = process.env.HOTPATH_BACKEND;
 
 const FRAGMENTS = ['a', 'b', 'c', 'A', 'z', '1', ':', '-', '^', '*', '?', '[', ']', '\\', 'é', 'ß', '€', '😀', '\uD83D',
@@ -35,7 +37,7 @@ function distinctInRedis(keys) {
 
 const hex = (bufs) => bufs.map((b) => Buffer.from(b).toString('hex')).sort();
 
-describe(`invalidateGlob = redis-server KEYS / SCAN MATCH (${backend})`, () => {
+describe(`invalidateGlob = redis-server KEYS / SCAN MATCH (${backend}, ${policy})`, () => {
   let server;
   let redis;
 

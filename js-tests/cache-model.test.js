@@ -14,12 +14,22 @@
  *
  * The model also says which values leave and why (`dispose(value, key, reason)`), what
  * `onInsert` is told, and what `peek`, `getRemainingTTL`, `info` and `dump` answer.
+ *
+ * With `policy: 'tinylfu'` which entry goes is W-TinyLFU's decision, so the model does not
+ * evict: after each command it drops the entries the cache no longer holds, expects a
+ * `dispose(value, key, 'evict')` for each, and checks that their number is the cache's new
+ * evictions and that `size` stays ≤ max. Everything else — answers, TTL, tags, every
+ * invalidation, the other hooks and counters — must agree as for 'lru'; the order of keys()
+ * and dump() is the write order (reads do not reorder it under 'tinylfu').
  */
 const fc = require('fast-check');
 const hotpath = require('../');
+const { internals } = require('../lib/internal');
+const { withPolicy, lruOnly, policy } = require('./helpers/policy');
 const { redisMatch } = require('./helpers/redis-glob');
 
-const { Cache } = hotpath;
+const { Cache: PlainCache } = hotpath;
+const Cache = withPolicy(PlainCache);
 const backend = process.env.HOTPATH_BACKEND;
 
 /** The model: entries in recency order (oldest first) and the counters. */
@@ -41,7 +51,7 @@ class Model {
 
   set(key, value, ttl = this.ttl, tags = []) {
     const old = this.entries.get(key);
-    if (old === undefined && this.entries.size === this.max) {
+    if (policy === 'lru' && old === undefined && this.entries.size === this.max) {
       const [k, e] = this.entries.entries().next().value;
       this.dispose(k, e, 'evict');
       this.entries.delete(k);
@@ -63,7 +73,7 @@ class Model {
       return undefined;
     }
     this.stats.hits++;
-    this.touch(key, e);
+    if (policy === 'lru') this.touch(key, e);
     return e.value;
   }
 
@@ -79,6 +89,18 @@ class Model {
     }
     this.stats.invalidated += n;
     return n;
+  }
+
+  /** W-TinyLFU: drops the entries the cache evicted (it must not hold any the model lacks). */
+  sync(cache) {
+    const ix = internals(cache);
+    let gone = 0;
+    for (const k of [...this.entries.keys()]) {
+      if (!ix.holds(k)) { this.dispose(k, this.entries.get(k), 'evict'); this.entries.delete(k); gone++; }
+    }
+    expect(cache.stats().evictions - this.stats.evictions).toBe(gone);
+    this.stats.evictions += gone;
+    expect(this.entries.size).toBeLessThanOrEqual(this.max);
   }
 
   liveKeys() { return [...this.entries].filter(([, e]) => !this.expired(e)).map(([k]) => k).reverse(); }
@@ -125,6 +147,7 @@ const cmd = (name, apply) => class {
     const want = apply(m, null, ...this.args);
     const got = apply(null, r, ...this.args);
     expect({ op: this.toString(), got }).toEqual({ op: this.toString(), got: want });
+    if (policy !== 'lru') m.sync(r.cache);
     // One command's disposals in any order (a pattern's matches come in key order).
     const order = (hs) => hs.map((h) => JSON.stringify(h)).sort();
     expect({ op: this.toString(), hooks: order(r.hooks) }).toEqual({ op: this.toString(), hooks: order(m.hooks) });
@@ -139,9 +162,9 @@ const cmd = (name, apply) => class {
 };
 
 const Set_ = cmd('set', (m, r, key, value, ttl, tags) => {
-  if (m) { m.set(key, value, ttl, tags || []); return m.entries.size; }
+  if (m) { m.set(key, value, ttl, tags || []); return true; }
   const opts = ttl === undefined && tags === undefined ? undefined : { ttl, tags };
-  return r.cache.set(key, value, opts).size;
+  return r.cache.set(key, value, opts) === r.cache;
 });
 const Get = cmd('get', (m, r, key) => (m ? m.get(key) : r.cache.get(key)));
 const Has = cmd('has', (m, r, key) => (m ? m.entries.has(key) && !m.expired(m.entries.get(key)) : r.cache.has(key)));
@@ -195,7 +218,7 @@ const commands = [
   fc.constant(new Dump()),
 ];
 
-describe(`Cache against a plain JS model (${backend})`, () => {
+describe(`Cache against a plain JS model (${backend}, ${policy})`, () => {
   test('random command sequences: answers, size, keys() and stats agree (fast-check)', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 5 }),

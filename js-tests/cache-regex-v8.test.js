@@ -16,8 +16,10 @@
  */
 const fc = require('fast-check');
 const hotpath = require('../');
+const { withPolicy, lruOnly, policy } = require('./helpers/policy');
 
-const { Cache, HotpathError } = hotpath;
+const { Cache: PlainCache, HotpathError } = hotpath;
+const Cache = withPolicy(PlainCache);
 const backend = process.env.HOTPATH_BACKEND;
 const RUNS = Number(process.env.CACHE_REGEX_RUNS || 5000);
 
@@ -111,7 +113,7 @@ function mayRefuse(re) {
 
 const keysOf = (c) => [...c.keys()].sort();
 
-describe(`RegExp invalidation = V8 RegExp.test (${backend})`, () => {
+describe(`RegExp invalidation = V8 RegExp.test (${backend}, ${policy})`, () => {
   test(`${RUNS} random patterns over Unicode keys (fast-check)`, () => {
     let checked = 0;
     let refused = 0;

@@ -1,11 +1,14 @@
 'use strict';
 const fc = require('fast-check');
 const hotpath = require('../');
+const { withPolicy, lruOnly, policy } = require('./helpers/policy');
 const { forBackend } = require('../lib/api');
+const { internals } = require('../lib/internal');
 const { redisMatch } = require('./helpers/redis-glob');
 const { clock } = require('./helpers/clock');
 
-const { Cache, CacheManager, HotpathError } = hotpath;
+const { Cache: PlainCache, CacheManager, HotpathError } = hotpath;
+const Cache = withPolicy(PlainCache);
 const backend = process.env.HOTPATH_BACKEND;
 
 function codeOf(fn) {
@@ -62,7 +65,7 @@ function filled(keys, options) {
   return c;
 }
 
-describe(`Cache (${backend})`, () => {
+describe(`Cache (${backend}, ${policy})`, () => {
   test('get/set/has/delete/clear/size, values held by reference', () => {
     const c = new Cache({ max: 10 });
     const v = { deep: [1] };
@@ -81,7 +84,7 @@ describe(`Cache (${backend})`, () => {
     expect(Object.keys(c.stats()).sort()).toEqual(['deletes', 'evictions', 'expirations', 'hitRate', 'hits', 'hookErrors', 'invalidated', 'misses', 'sets', 'size'].sort());
   });
 
-  test('LRU order and eviction at max', () => {
+  lruOnly('LRU order and eviction at max', () => {
     const c = new Cache({ max: 3 });
     c.set('a', 1).set('b', 2).set('c', 3);
     expect([...c.keys()]).toEqual(['c', 'b', 'a']);
@@ -94,7 +97,7 @@ describe(`Cache (${backend})`, () => {
     expect(c.stats().evictions).toBe(1);
   });
 
-  test('LRU matches a reference model over random operations (fast-check)', () => {
+  lruOnly('LRU matches a reference model over random operations (fast-check)', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 6 }),
       fc.array(fc.tuple(fc.constantFrom('set', 'get', 'delete', 'has'), fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h')), { maxLength: 60 }),
@@ -250,6 +253,8 @@ describe(`Cache (${backend})`, () => {
     }), { numRuns: 300 });
   });
 
+  // Under 'tinylfu' the model learns what the policy evicted (internals().holds) and keys()
+  // is compared as a set; the index must stay exact either way.
   test('index, LRU order and size stay exact across interleaved writes, reads and invalidations (fast-check)', () => {
     fc.assert(fc.property(
       fc.array(fc.oneof(
@@ -267,8 +272,10 @@ describe(`Cache (${backend})`, () => {
         for (const [op, arg] of ops) {
           if (op === 'set') {
             model.delete(arg); model.set(arg, 1);
-            if (model.size > max) model.delete(model.keys().next().value);
+            if (policy === 'lru' && model.size > max) model.delete(model.keys().next().value);
             c.set(arg, 1);
+            if (policy !== 'lru') for (const k of [...model.keys()]) if (!internals(c).holds(k)) model.delete(k);
+            expect(c.size).toBeLessThanOrEqual(max);
           } else if (op === 'delete') {
             expect(c.delete(arg)).toBe(model.delete(arg));
           } else if (op === 'get') {
@@ -285,7 +292,8 @@ describe(`Cache (${backend})`, () => {
           expect(c.size).toBe(model.size);
         }
         // Exact LRU order, tombstones of invalidated keys never visible.
-        expect([...c.keys()]).toEqual([...model.keys()].reverse());
+        if (policy === 'lru') expect([...c.keys()]).toEqual([...model.keys()].reverse());
+        else expect([...c.keys()].sort()).toEqual([...model.keys()].sort());
       },
     ), { numRuns: 200 });
   });
@@ -438,7 +446,61 @@ describe(`Cache (${backend})`, () => {
   });
 });
 
-describe(`CacheManager facade (${backend})`, () => {
+describe(`Cache option patterns (${backend}, ${policy})`, () => {
+  const fill = (c, n) => { for (let i = 0; i < n; i++) c.set(`k:${i % 97}:${i}`, i); return c; };
+
+  test('default: a large cache never used with a pattern keeps no key index; the first pattern call builds it', () => {
+    const c = fill(new Cache({ max: 30_000 }), 20_000);
+    expect(internals(c).index).toBeNull();
+    c.invalidate('k:1:1'); // a key, not a pattern
+    expect(internals(c).index).toBeNull();
+    const fives = Array.from({ length: 20_000 }, (_, i) => i).filter((i) => i % 97 === 5).length;
+    expect(c.invalidatePrefix('k:5:')).toBe(fives);
+    expect(internals(c).index).not.toBeNull();
+    c.set('k:5:new', 1);
+    expect(c.invalidatePrefix('k:5:')).toBe(1);
+    expect(c.size).toBe(20_000 - 1 - fives);
+  });
+
+  test('patterns: true keeps the index from the start and answers as the lazy index does (fast-check)', () => {
+    expect(internals(new Cache({ patterns: true })).index).not.toBeNull();
+    fc.assert(fc.property(keySetArb, fc.array(fc.tuple(fc.constantFrom('set', 'delete', 'prefix', 'glob', 'regex'), keyArb, globArb, regexArb)), (keys, ops) => {
+      const lazy = new Cache({ max: 40 });
+      const eager = new Cache({ max: 40, patterns: true });
+      for (const c of [lazy, eager]) for (const k of keys) c.set(k, k);
+      for (const [op, key, glob, { re }] of ops) {
+        const run = (c) => {
+          try {
+            if (op === 'set') return c.set(key, op).size;
+            if (op === 'delete') return c.delete(key);
+            if (op === 'prefix') return c.invalidatePrefix(key);
+            if (op === 'glob') return c.invalidateGlob(glob);
+            return c.invalidate(re);
+          } catch (e) { return e.code; }
+        };
+        expect(run(eager)).toEqual(run(lazy));
+      }
+      expect([...eager.keys()]).toEqual([...lazy.keys()]);
+    }), { numRuns: 100 });
+  });
+
+  test('patterns must be a boolean (nothing created)', () => {
+    expect(() => new Cache({ patterns: 'yes' })).toThrow(/patterns must be a boolean, got/);
+    expect(() => new Cache({ patterns: 1 })).toThrow(TypeError);
+  });
+
+  test('CacheManager and SmartInvalidation keep the index of their cache from the start', () => {
+    expect(internals(new CacheManager().cache).index).not.toBeNull();
+    expect(internals(new CacheManager({ patterns: false }).cache).index).toBeNull();
+    const c = fill(new Cache({ max: 100 }), 10);
+    expect(internals(c).index).toBeNull();
+    new hotpath.SmartInvalidation({ cache: c }); // eslint-disable-line no-new
+    expect(internals(c).index).not.toBeNull();
+    expect(c.invalidatePrefix('k:3:')).toBe(1);
+  });
+});
+
+describe(`CacheManager facade (${backend}, ${policy})`, () => {
   test('null on miss, ttlSeconds, invalidate by string and RegExp, stats', async () => {
     const t = clock();
     const cm = new CacheManager({ defaultTTL: 60, max: 100, now: t.now });

@@ -4,14 +4,18 @@
  * lib/compat/cache-manager.js).
  *
  * get/set/has/delete never cross into the backend (a crossing costs more than lru-cache's
- * whole `get`; docs/cache.md). The layout is lru-cache's, leaner: a Map key → slot, keys and
+ * whole `get`; docs/cache.md). With `policy: 'tinylfu'`, eviction is decided by the Rust
+ * W-TinyLFU core, fed by an operation log in a Uint32Array (docs/cache-policy.md). The layout is lru-cache's, leaner: a Map key → slot, keys and
  * values in plain arrays (values held by reference), recency as a doubly linked list in two
  * Uint32Arrays, expiry in a Float64Array allocated on first TTL use.
  *
  * The backend's `CacheIndex` (Rust) holds the keys in order for pattern invalidation. It is
- * created by the first pattern invalidation and kept current lazily: the slots whose key
- * changed are queued and shipped in one batch before the next pattern invalidation (or
- * when the queue reaches the capacity). Keys and patterns cross as UTF-16 code units (a
+ * created by the first pattern call (which indexes every key then: one long call on a large
+ * cache), or at construction with `patterns: true` (then no call ever indexes more than FLUSH
+ * keys), and kept current lazily: the slots whose key changed are queued and shipped in
+ * batches of at most FLUSH before the next pattern invalidation, or when the queue is full.
+ * A cache that never uses a pattern pays nothing for it (no index, no queue). Keys and patterns
+ * cross as UTF-16 code units (a
  * Uint16Array), so every JS string — lone surrogates included — arrives exactly, and every
  * pattern is decided in Rust in linear time (no RegExp is run here).
  */
@@ -23,7 +27,23 @@ const snapshot = require('./cache-snapshot');
 
 const { describe } = args;
 const REMOVED = 0xFFFFFFFF;
-const BATCH = 1 << 20;
+// Index upkeep is shipped in batches of at most FLUSH slot changes (~1-3 ms a batch): with
+// `patterns: true` no call ships more than FLUSH keys at once (issue 13, "no stall").
+const FLUSH = 4096;
+// The 'tinylfu' policy's operation log (src/cache/policy_log.rs): a read is the slot id, an
+// insert `INSERT | slot, hash, weight`, a removal `REMOVE | slot`.
+const INSERT = 0x80000000;
+const REMOVE = 0xC0000000;
+const LOG = 4096;
+const MAX_TINYLFU = 0x3FFFFFFE; // slots (max + 1) must fit the log's 30 slot bits
+const POLICIES = ['lru', 'tinylfu'];
+
+/** A 32-bit hash of a key for the frequency sketch (FNV-1a over the code units). */
+function hashKey(key) {
+  let h = 0x811C9DC5;
+  for (let j = 0; j < key.length; j++) h = Math.imul(h ^ key.charCodeAt(j), 0x01000193);
+  return h >>> 0;
+}
 
 /**
  * The UTF-16 code units of `strings`, concatenated, as a Uint16Array (lone surrogates kept:
@@ -78,6 +98,11 @@ function defaultSizeOf(value, key) {
 class Cache {
   #binding;
   #max;
+  #slots;
+  #policy;
+  #log;
+  #logLen;
+  #evicted;
   #ttl;
   #swr;
   #maxBytes;
@@ -121,9 +146,13 @@ class Cache {
   /**
    * @param {{ max?: number, maxBytes?: number, ttl?: number, sizeOf?: (value: any, key: string) => number,
    *   staleWhileRevalidate?: number, refreshThreshold?: number, now?: () => number,
-   *   dispose?: (value: any, key: string, reason: string) => void,
+   *   policy?: 'lru' | 'tinylfu', patterns?: boolean, dispose?: (value: any, key: string, reason: string) => void,
    *   onInsert?: (value: any, key: string, reason: 'add' | 'update' | 'replace') => void }} [options]
    *   max: entries (default 10 000); maxBytes: bound on the sum of `sizeOf` (default none);
+   *   policy: what to evict — 'lru' (default) the least recently used entry, 'tinylfu'
+   *   W-TinyLFU (docs/cache-policy.md): a recency window plus a frequency-filtered main space;
+   *   patterns: true keeps the key index for pattern invalidation current from the start, so
+   *   that no call stalls (default false: the first pattern call builds it);
    *   ttl: default time to live in ms (0 = none); staleWhileRevalidate: ms after expiry during
    *   which getOrCompute serves the stale value and refreshes once in the background;
    *   refreshThreshold: ms before expiry within which a getOrCompute hit refreshes once in the
@@ -134,15 +163,31 @@ class Cache {
    */
   constructor(options = {}) {
     args.object(TypeError, 'options', options);
-    const { max = 10_000, maxBytes, ttl = 0, sizeOf, staleWhileRevalidate = 0, refreshThreshold = 0, now, dispose, onInsert } = options;
-    if (!Number.isInteger(max) || max < 1 || max > 0xFFFFFFF0) args.reject(RangeError, 'max', 'an integer from 1 to 4294967280', max);
+    const { max = 10_000, maxBytes, ttl = 0, sizeOf, staleWhileRevalidate = 0, refreshThreshold = 0, now, dispose, onInsert, policy = 'lru', patterns = false } = options;
+    if (!POLICIES.includes(policy)) args.reject(RangeError, 'policy', "'lru' or 'tinylfu'", policy);
+    const top = policy === 'tinylfu' ? MAX_TINYLFU : 0xFFFFFFF0;
+    if (!Number.isInteger(max) || max < 1 || max > top) args.reject(RangeError, 'max', `an integer from 1 to ${top}`, max);
     if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !(maxBytes > 0))) args.reject(RangeError, 'maxBytes', 'a number > 0', maxBytes);
     args.optional(args.func, TypeError, 'sizeOf', sizeOf);
     args.optional(args.func, TypeError, 'now', now);
     args.optional(args.func, TypeError, 'dispose', dispose);
     args.optional(args.func, TypeError, 'onInsert', onInsert);
+    if (typeof patterns !== 'boolean') args.reject(TypeError, 'patterns', 'a boolean', patterns);
     this.#binding = apiOf(new.target).__backend.binding;
     this.#max = max;
+    if (policy === 'tinylfu') {
+      // One slot more than max: a set stores its entry before the policy picks what to evict.
+      this.#slots = max + 1;
+      this.#policy = new this.#binding.CachePolicy(max, maxBytes === undefined ? 0 : Math.max(1, Math.floor(maxBytes)));
+      this.#log = new Uint32Array(LOG);
+      this.#evicted = new Uint32Array(64);
+    } else {
+      this.#slots = max;
+      this.#policy = null;
+      this.#log = null;
+      this.#evicted = null;
+    }
+    this.#logLen = 0;
     this.#ttl = args.ms(RangeError, 'ttl', ttl);
     this.#swr = args.ms(RangeError, 'staleWhileRevalidate', staleWhileRevalidate);
     this.#refresh = args.ms(RangeError, 'refreshThreshold', refreshThreshold);
@@ -153,7 +198,7 @@ class Cache {
     this.#sizeOf = sizeOf || defaultSizeOf;
     this.#now = now || Date.now;
     this.#map = new Map();
-    this.#cap = Math.min(max, 1024);
+    this.#cap = Math.min(this.#slots, 1024);
     // Preallocated (holey) like lru-cache's, grown with the typed arrays: no push slack.
     this.#keys = new Array(this.#cap);
     this.#vals = new Array(this.#cap);
@@ -173,7 +218,8 @@ class Cache {
     this.#free = [];
     this.#head = 0;
     this.#tail = 0;
-    this.#index = null; // the backend's CacheIndex, once a pattern invalidation ran
+    // The backend's CacheIndex: from the start with `patterns`, else from the first pattern call.
+    this.#index = patterns ? new this.#binding.CacheIndex() : null;
     this.#pending = [];
     this.#inflight = new Map(); // key → { promise, stale, tags }
     this.#hits = 0; this.#misses = 0; this.#sets = 0; this.#deletes = 0;
@@ -205,6 +251,12 @@ class Cache {
       }
     }
     this.#hits++;
+    if (this.#policy !== null) {
+      // W-TinyLFU: the read goes to the log (no crossing), dropped when the log is full (as
+      // Caffeine's read buffer): the next write drains it.
+      if (this.#logLen !== LOG) this.#log[this.#logLen++] = i;
+      return this.#vals[i];
+    }
     if (i !== this.#head) this.#bump(i);
     return this.#vals[i];
   }
@@ -255,6 +307,10 @@ class Cache {
       }
     }
     let i = this.#map.get(key);
+    if (this.#policy !== null) {
+      this.#storeTinyLfu(key, value, ttl, tags, size, i);
+      return;
+    }
     let inserted = 'add';
     if (i === undefined && this.#fill === this.#max && this.#free.length === 0 && this.#deadCount === 0) {
       // At capacity: recycle the least recently used slot in place (no unlink + relink).
@@ -270,33 +326,16 @@ class Cache {
       this.#keys[i] = key;
       if (this.#index !== null) this.#queue(i);
     } else if (i === undefined) {
-      i = this.#alloc();
-      this.#map.set(key, i);
-      this.#keys[i] = key;
-      this.#link(i);
-      this.#size++;
-      if (this.#index !== null) this.#queue(i);
+      i = this.#add(key);
     } else if (this.#exp !== null && this.#exp[i] < 0) {
-      // A tombstone of this key: revive the slot (the index forgot it: queue it again).
-      if (--this.#deadCount === 0) this.#dead.length = 0;
-      this.#size++;
-      if (i !== this.#head) this.#bump(i);
-      if (this.#index !== null) this.#queue(i);
+      this.#revive(i);
     } else {
       if (i !== this.#head) this.#bump(i);
       if (this.#tags !== null && this.#tags[i] !== undefined) this.#untag(i);
       inserted = this.#vals[i] === value ? 'update' : 'replace';
       if (this.#dispose !== null && inserted === 'replace') this.#disposed(this.#vals[i], key, 'set');
     }
-    this.#vals[i] = value;
-    if (ttl > 0) {
-      if (this.#exp === null) this.#exp = new Float64Array(this.#cap);
-      this.#exp[i] = this.#now() + ttl;
-    } else if (this.#exp !== null) {
-      this.#exp[i] = 0;
-    }
-    if (tags !== undefined) this.#tag(i, key, tags);
-    this.#sets++;
+    this.#setEntry(i, key, value, ttl, tags);
     if (this.#maxBytes !== 0) {
       this.#bytes += size - this.#sizes[i];
       this.#sizes[i] = size;
@@ -311,6 +350,109 @@ class Cache {
       }
     }
     if (this.#onInsert !== null) this.#hook(this.#onInsert, value, key, inserted);
+  }
+
+  /**
+   * A tombstone of its key becomes a live slot again (the index forgot it: it is queued
+   * again). Live before it is queued: the queue may ship at once, and a slot still marked
+   * dead would go to the index as removed.
+   */
+  #revive(i) {
+    if (--this.#deadCount === 0) this.#dead.length = 0;
+    this.#exp[i] = 0;
+    this.#size++;
+    if (i !== this.#head) this.#bump(i);
+    if (this.#index !== null) this.#queue(i);
+  }
+
+  /** A new slot for `key` (linked, counted, queued for the index); returns it. */
+  #add(key) {
+    const i = this.#alloc();
+    this.#map.set(key, i);
+    this.#keys[i] = key;
+    this.#link(i);
+    this.#size++;
+    if (this.#index !== null) this.#queue(i);
+    return i;
+  }
+
+  /** Value, expiry and tags of slot i (its key is `key`). */
+  #setEntry(i, key, value, ttl, tags) {
+    this.#vals[i] = value;
+    if (ttl > 0) {
+      if (this.#exp === null) this.#exp = new Float64Array(this.#cap);
+      this.#exp[i] = this.#now() + ttl;
+    } else if (this.#exp !== null) {
+      this.#exp[i] = 0;
+    }
+    if (tags !== undefined) this.#tag(i, key, tags);
+    this.#sets++;
+  }
+
+  /**
+   * `#store` with W-TinyLFU: the entry is stored at once and logged for the policy; the log
+   * is drained (one crossing, which evicts) when the cache is over `max` or `maxBytes`, or
+   * the log is full. Below the bounds, sets cost no crossing.
+   */
+  #storeTinyLfu(key, value, ttl, tags, size, i) {
+    let inserted = 'add';
+    if (i === undefined) {
+      i = this.#add(key);
+      this.#logInsert(i, key, size);
+    } else if (this.#exp !== null && this.#exp[i] < 0) {
+      this.#revive(i);
+      this.#logInsert(i, key, size);
+    } else {
+      // The JS list is only the write order here (keys(), dump()): reads do not move it.
+      if (i !== this.#head) this.#bump(i);
+      if (this.#tags !== null && this.#tags[i] !== undefined) this.#untag(i);
+      inserted = this.#vals[i] === value ? 'update' : 'replace';
+      if (this.#dispose !== null && inserted === 'replace') this.#disposed(this.#vals[i], key, 'set');
+      // An update is a read for the policy, or a reweigh (same slot and hash) with maxBytes.
+      if (this.#maxBytes !== 0) this.#logInsert(i, key, size);
+      else if (this.#logLen !== LOG) this.#log[this.#logLen++] = i;
+    }
+    this.#setEntry(i, key, value, ttl, tags);
+    if (this.#maxBytes !== 0) {
+      this.#bytes += size - this.#sizes[i];
+      this.#sizes[i] = size;
+    }
+    // Stored, then told: the policy may evict this very entry (admission), which `dispose`
+    // then reports as 'evict'.
+    if (this.#onInsert !== null) this.#hook(this.#onInsert, value, key, inserted);
+    if (this.#size > this.#max || this.#bytes > this.#maxBytes || this.#logLen === LOG) this.#drain();
+  }
+
+  #logInsert(i, key, size) {
+    if (this.#logLen > LOG - 3) this.#drain();
+    const log = this.#log;
+    let n = this.#logLen;
+    log[n++] = (INSERT | i) >>> 0;
+    log[n++] = hashKey(key);
+    log[n++] = size === 0 ? 0 : Math.min(Math.ceil(size), 0xFFFFFFFF);
+    this.#logLen = n;
+  }
+
+  /** Logs that slot i was emptied (the policy must forget it). */
+  #logRemove(i) {
+    if (this.#logLen === LOG) this.#drain();
+    this.#log[this.#logLen++] = (REMOVE | i) >>> 0;
+  }
+
+  /** Ships the log to the policy in one call and evicts what it returns. */
+  #drain() {
+    const n = this.#logLen;
+    this.#logLen = 0;
+    let out = this.#evicted;
+    const len = this.#policy.drain(this.#log.subarray(0, n), out);
+    if (len > out.length) {
+      out = new Uint32Array(len);
+      this.#policy.copyEvicted(out);
+    }
+    for (let j = 0; j < len; j++) {
+      this.#evictions++;
+      this.#removeSlot(out[j], true, 'evict', false);
+    }
   }
 
   /**
@@ -347,6 +489,7 @@ class Cache {
     if (this.#sizes !== null) this.#sizes.fill(0);
     this.#pending = [];
     if (this.#index !== null) this.#index.clear();
+    if (this.#policy !== null) { this.#logLen = 0; this.#policy.clear(); }
     if (gone !== null) for (const e of gone) this.#disposed(e.value, e.key, e.expired ? 'expire' : 'clear');
   }
 
@@ -475,7 +618,8 @@ class Cache {
       const now = e !== 0 ? this.#now() : 0;
       if (e === 0 || e > now) {
         this.#hits++;
-        if (i !== this.#head) this.#bump(i);
+        if (this.#policy !== null) { if (this.#logLen !== LOG) this.#log[this.#logLen++] = i; }
+        else if (i !== this.#head) this.#bump(i);
         const value = this.#vals[i];
         if (e !== 0 && e - now <= (call.refreshThreshold === undefined ? this.#refresh : call.refreshThreshold)) {
           this.#background(key, fn, ttl, tags, value, call.timeout);
@@ -696,13 +840,19 @@ class Cache {
 
   #alloc() {
     if (this.#free.length !== 0) return this.#free.pop();
-    if (this.#fill < this.#max) {
+    if (this.#fill < this.#slots) {
       const i = this.#fill++;
       if (i >= this.#cap) this.#grow();
       return i;
     }
     if (this.#deadCount !== 0) {
       this.#purgeSome(1);
+      return this.#free.pop();
+    }
+    if (this.#policy !== null) {
+      // Not reached (after each call at most max live entries fill max + 1 slots): let the
+      // policy evict, then take a freed slot.
+      this.#drain();
       return this.#free.pop();
     }
     // At capacity: reuse the least recently used slot.
@@ -714,7 +864,7 @@ class Cache {
   }
 
   #grow() {
-    const cap = Math.min(this.#max, this.#cap * 2);
+    const cap = Math.min(this.#slots, this.#cap * 2);
     const grow = (a, T) => { const b = new T(cap); b.set(a); return b; };
     const growArray = (a) => { const b = new Array(cap); for (let i = 0; i < a.length; i++) b[i] = a[i]; return b; };
     this.#keys = growArray(this.#keys);
@@ -733,9 +883,9 @@ class Cache {
 
   /**
    * Unlinks slot i, frees it; `queue` false when the index already forgot it; `reason` is
-   * what `dispose` is told.
+   * what `dispose` is told; `logged` false when the policy already forgot it (it evicted it).
    */
-  #removeSlot(i, queue, reason) {
+  #removeSlot(i, queue, reason, logged = true) {
     const key = this.#keys[i];
     if (this.#dispose !== null) this.#disposed(this.#vals[i], key, reason);
     this.#map.delete(key);
@@ -747,6 +897,7 @@ class Cache {
     if (this.#sizes !== null) { this.#bytes -= this.#sizes[i]; this.#sizes[i] = 0; }
     if (this.#tags !== null && this.#tags[i] !== undefined) this.#untag(i, key);
     if (queue && this.#index !== null) this.#queue(i);
+    if (logged && this.#policy !== null) this.#logRemove(i);
     this.#free.push(i);
   }
 
@@ -810,6 +961,7 @@ class Cache {
     if (this.#exp === null) this.#exp = new Float64Array(this.#cap);
     this.#exp[i] = -1;
     this.#vals[i] = undefined;
+    if (this.#policy !== null) this.#logRemove(i);
     if (this.#sizes !== null) { this.#bytes -= this.#sizes[i]; this.#sizes[i] = 0; }
     if (this.#tags !== null && this.#tags[i] !== undefined) this.#untag(i);
     this.#dead.push(i);
@@ -870,7 +1022,7 @@ class Cache {
 
   #queue(i) {
     this.#pending.push(i);
-    if (this.#pending.length >= Math.max(4096, this.#cap)) this.#flush();
+    if (this.#pending.length >= FLUSH) this.#flush();
   }
 
   /** Ships the queued slot changes to the index in batches. */
@@ -878,8 +1030,8 @@ class Cache {
     const pending = this.#pending;
     if (pending.length === 0) return;
     this.#pending = [];
-    for (let s = 0; s < pending.length; s += BATCH) {
-      const n = Math.min(BATCH, pending.length - s);
+    for (let s = 0; s < pending.length; s += FLUSH) {
+      const n = Math.min(FLUSH, pending.length - s);
       const slots = new Uint32Array(n);
       const lens = new Uint32Array(n);
       const parts = [];
@@ -957,8 +1109,10 @@ class Cache {
 
   /**
    * The private state (lib/internal.js): `matching(re, keys)` (TieredCache filters Redis keys
-   * with it, so no key is ever tested with V8's backtracking RegExp), `syncIndex()` (ships
-   * queued index updates now: benchmarks time them apart), `index` (the backend's CacheIndex,
+   * with it, so no key is ever tested with V8's backtracking RegExp), `syncIndex()` (creates
+   * the index if need be and ships queued updates now: benchmarks time them apart; a facade
+   * that always invalidates by pattern turns `patterns` on with it for a cache it is given), `holds(key)` (the key has an
+   * entry, expired or not: the tinylfu model test learns evictions from it), `index` (the backend's CacheIndex,
    * null before the first pattern invalidation) and `bytes` (the running sum of `sizeOf`).
    * @param {Cache} c
    */
@@ -966,6 +1120,7 @@ class Cache {
     return {
       matching: (re, keys) => c.#matching(re, keys),
       syncIndex: () => c.#ensureIndex(),
+      holds: (key) => { const i = c.#map.get(key); return i !== undefined && !(c.#exp !== null && c.#exp[i] < 0); },
       get index() { return c.#index; },
       get bytes() { return c.#bytes; },
     };

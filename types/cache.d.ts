@@ -2,8 +2,26 @@
 
 /** Options of {@link Cache}. */
 export interface CacheOptions {
-  /** Maximum number of entries (default 10 000); the least recently used is evicted. */
+  /**
+   * Maximum number of entries (default 10 000; at most 1 073 741 822 with `policy: 'tinylfu'`).
+   * The policy decides which entry is evicted.
+   */
   max?: number;
+  /**
+   * Eviction policy: `'lru'` (default) evicts the least recently used entry; `'tinylfu'` is
+   * W-TinyLFU (Caffeine's: a small LRU window, then admission by a frequency sketch into a
+   * segmented LRU), which resists scans and keeps frequently read keys. With `'tinylfu'`,
+   * `keys()` and `dump()` follow the write order (reads do not reorder them).
+   */
+  policy?: 'lru' | 'tinylfu';
+  /**
+   * Keep the key index that pattern invalidation (`invalidate(RegExp)`, `invalidatePrefix`,
+   * `invalidateGlob`) reads current from the start (default false). Without it a cache pays
+   * nothing for patterns until the first pattern call, which then indexes every key in that
+   * one call (docs/cache.md has the measured time at 1M keys); with it no call stalls.
+   * `CacheManager` turns it on; `SmartInvalidation` turns it on for the cache it is given.
+   */
+  patterns?: boolean;
   /** Bound on the sum of `sizeOf(value, key)` over all entries (default: none). */
   maxBytes?: number;
   /** Default time to live in ms; 0 = no expiry (default 0). */

@@ -122,3 +122,48 @@ impl CacheIndex {
         self.inner.heap_bytes() as f64
     }
 }
+
+/// The W-TinyLFU policy of one `Cache({ policy: 'tinylfu' })`: the JS side logs reads,
+/// inserts and removals of its slots in a `Uint32Array` and ships them in one `drain`.
+#[export]
+pub struct CachePolicy {
+    inner: core::PolicyLog,
+}
+
+#[export]
+impl CachePolicy {
+    /// A policy for at most `max_entries` entries and, when `max_weight` > 0, at most that
+    /// sum of weights.
+    #[export(constructor)]
+    pub fn new(max_entries: u32, max_weight: f64) -> Self {
+        CachePolicy {
+            inner: core::PolicyLog::new(
+                max_entries,
+                (max_weight > 0.0).then_some(max_weight as u64),
+            ),
+        }
+    }
+
+    /// Number of entries the policy holds.
+    #[export(getter)]
+    pub fn size(&self) -> u32 {
+        self.inner.len() as u32
+    }
+
+    /// Forgets every entry (the frequency sketch keeps its counts).
+    pub fn clear(&mut self) {
+        self.inner.clear()
+    }
+
+    /// Replays an operation log (see `hotpath_core::cache::policy_log`) and writes the slots
+    /// to evict into `out`; returns their number (`copyEvicted` gives them all when more than
+    /// `out` holds).
+    pub fn drain(&mut self, log: &[u32], mut out: Uint32Array) -> Result<u32> {
+        js::write_into(&mut out, |out| self.inner.apply_into(log, out))
+    }
+
+    /// Copies the last `drain`'s evicted slots into `out`; returns their number.
+    pub fn copy_evicted(&mut self, mut out: Uint32Array) -> u32 {
+        js::write_into(&mut out, |out| self.inner.copy_evicted(out))
+    }
+}

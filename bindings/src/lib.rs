@@ -9,6 +9,8 @@
 // napi-rs registers the exports only outside `cfg(test)`: in the test build nothing uses them.
 #![cfg_attr(test, allow(dead_code))]
 
+#[cfg(wasm)]
+mod alloc;
 mod cache;
 mod debounce;
 mod js;

@@ -7,6 +7,13 @@ const hit: { total: number } | undefined = cache.get('balance:USD');
 const removed: number = cache.invalidate(/^balance:/) + cache.invalidatePrefix('client:') + cache.invalidateGlob('list:*') + cache.invalidateTag('balance');
 const stats: CacheStats = cache.stats();
 const keys: string[] = [...cache.keys()];
+const frequent = new Cache<string>({ max: 10_000, policy: 'tinylfu' });
+new Cache({ max: 10, patterns: true });
+// @ts-expect-error patterns is a boolean
+new Cache({ patterns: 'yes' });
+frequent.set('k', 'v');
+// @ts-expect-error: the policies are 'lru' and 'tinylfu'
+new Cache({ policy: 'lfu' });
 async function typed(): Promise<number> {
   const v = await cache.getOrCompute('k', async () => ({ total: 3 }), { ttl: 1000 });
   const cm = new CacheManager({ defaultTTL: 60, max: 100 });

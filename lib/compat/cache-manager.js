@@ -19,14 +19,15 @@ class CacheManager {
    *   now?: () => number }} [options]
    *   defaultTTL in seconds (default 60; 0 or missing → 60, as the original);
    *   refreshThreshold in seconds (default 0 = off): a getOrCompute hit whose entry has less
-   *   left refreshes it once in the background (cache-manager's `refreshThreshold`).
+   *   left refreshes it once in the background (cache-manager's `refreshThreshold`). Its Cache
+   *   is made with `patterns: true` (`invalidate` takes patterns): pass `patterns: false` for none.
    */
   constructor(options = {}) {
     const { defaultTTL, refreshThreshold = 0, useRedis, redis, ...rest } = options || {}; // eslint-disable-line no-unused-vars
     this.defaultTTL = defaultTTL || 60;
     const { Cache } = apiOf(new.target);
     /** The underlying hotpath Cache. */
-    this.cache = new Cache({ max: 10_000, ...rest, ttl: this.defaultTTL * 1000, refreshThreshold: seconds('refreshThreshold', refreshThreshold) });
+    this.cache = new Cache({ max: 10_000, patterns: true, ...rest, ttl: this.defaultTTL * 1000, refreshThreshold: seconds('refreshThreshold', refreshThreshold) });
   }
 
   /** @param {string} key @returns {Promise<any>} the value or null */

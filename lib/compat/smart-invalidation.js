@@ -7,6 +7,12 @@
  * Rust key index serves in O(log n + matches).
  */
 const { applyTargets, escapeRegExp } = require('../integrations/invalidation');
+const { internals } = require('../internal');
+
+/** A hotpath object's internals, or null for anything else (a TieredCache's L1 is its own). */
+function hotpathInternals(obj) {
+  try { return internals(obj); } catch { return null; }
+}
 
 class SmartInvalidation {
   /**
@@ -16,6 +22,10 @@ class SmartInvalidation {
   constructor({ cache, logger = console } = {}) {
     this.cache = cache && cache.cache && typeof cache.cache.invalidatePrefix === 'function' ? cache.cache : cache;
     this.logger = logger;
+    // Every write invalidates by prefix: keep a hotpath Cache's key index from now on (as its
+    // `patterns: true`), so that the first write does not index the whole cache in one call.
+    const ix = hotpathInternals(this.cache);
+    if (ix !== null && typeof ix.syncIndex === 'function') ix.syncIndex();
   }
 
   /** Keys a VagonSale write makes stale. */

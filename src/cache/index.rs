@@ -25,6 +25,8 @@ const BLOCK: usize = 16;
 const EMPTY: u32 = 0;
 const IN_MAIN: u32 = 1;
 const FIRST_GEN: u32 = 2;
+/// The run position a joined scan gives a delta entry.
+const IN_DELTA: usize = usize::MAX;
 
 /// The ordered index of the keys of one cache, by slot. Keys are bytes: code units encoded
 /// one by one (see [`super::units`]), so byte order is JS string order.
@@ -116,6 +118,42 @@ impl RunBuilder {
     }
 }
 
+/// Builds an index whose entries arrive in key order (all in the run, none stale).
+struct IndexBuilder {
+    ix: KeyIndex,
+    run: RunBuilder,
+}
+
+impl IndexBuilder {
+    fn new(floor: usize, bytes: usize) -> IndexBuilder {
+        IndexBuilder {
+            ix: KeyIndex::with_rebuild_floor(floor),
+            run: RunBuilder::with_capacity(bytes),
+        }
+    }
+
+    fn push(&mut self, key: &[u8], slot: u32) {
+        let s = slot as usize;
+        if s >= self.ix.state.len() {
+            self.ix.state.resize(s + 1, EMPTY);
+            self.ix.main_pos.resize(s + 1, 0);
+        }
+        self.ix.state[s] = IN_MAIN;
+        self.ix.main_pos[s] = self.run.run.len as u32;
+        self.run.push(key, slot);
+    }
+
+    fn finish(self) -> KeyIndex {
+        let mut ix = self.ix;
+        ix.main = self.run.finish();
+        ix.live = ix.main.len;
+        ix.main_dead = vec![0; ix.main.len.div_ceil(64)];
+        ix.state.shrink_to_fit();
+        ix.main_pos.shrink_to_fit();
+        ix
+    }
+}
+
 /// Decodes a run in order; `key` holds the current key.
 struct Cursor<'r> {
     run: &'r Run,
@@ -151,12 +189,6 @@ impl<'r> Cursor<'r> {
 }
 
 impl Run {
-    const EMPTY: Run = Run {
-        data: Vec::new(),
-        blocks: Vec::new(),
-        len: 0,
-    };
-
     /// The first key of block `b` (stored whole).
     fn block_head(&self, b: usize) -> &[u8] {
         let mut pos = self.blocks[b] as usize;
@@ -377,17 +409,11 @@ impl KeyIndex {
 
     /// Visits the current `(key, slot)` pairs whose key starts with `prefix`, in order of
     /// runs (main, then delta); `f` returns whether to remove the slot. Returns the removed.
-    fn visit_prefix(
-        &mut self,
-        prefix: &[u8],
-        main: bool,
-        mut f: impl FnMut(&[u8]) -> bool,
-    ) -> Vec<u32> {
+    fn visit_prefix(&mut self, prefix: &[u8], mut f: impl FnMut(&[u8]) -> bool) -> Vec<u32> {
         let mut removed = Vec::new();
         let state = &self.state;
         let dead = &mut self.main_dead;
-        let run = if main { &self.main } else { &Run::EMPTY };
-        run.scan_from(prefix, |k, slot, pos| {
+        self.main.scan_from(prefix, |k, slot, pos| {
             if !k.starts_with(prefix) {
                 return false;
             }
@@ -427,30 +453,34 @@ impl KeyIndex {
         // Only without a literal prefix: inside a prefix range most keys tend to match, and
         // one search per match costs more than one match per key (measured: 111k matches
         // 7 ms per key vs 20 ms joined).
-        let joined = match pattern.line_safe_regex() {
-            Some(re) if pattern.literal_prefix().is_empty() => {
-                Some(self.scan_main_joined(re, pattern))
+        if let Some(re) = pattern
+            .line_safe_regex()
+            .filter(|_| pattern.literal_prefix().is_empty())
+        {
+            let (removed, positions) = self.scan_joined(re, pattern);
+            for (&slot, &p) in removed.iter().zip(&positions) {
+                if p == IN_DELTA {
+                    self.state[slot as usize] = EMPTY;
+                } else {
+                    self.main_dead[p >> 6] |= 1 << (p & 63);
+                }
             }
-            _ => None,
-        };
-        let mut removed = self.visit_prefix(pattern.literal_prefix(), joined.is_none(), |key| {
+            self.live -= removed.len();
+            self.maybe_compact();
+            return removed;
+        }
+        let removed = self.visit_prefix(pattern.literal_prefix(), |key| {
             pattern.is_match_buf(key, &mut buf)
         });
-        if let Some((r, rpos)) = joined {
-            for &p in &rpos {
-                self.main_dead[p >> 6] |= 1 << (p & 63);
-            }
-            self.live -= r.len();
-            removed.extend(r);
-        }
         self.maybe_compact();
         removed
     }
 
-    /// The main run's current keys matched by a line-safe `re`, searched chunk by chunk in
-    /// one haystack (keys, in the pattern's view, joined by '\n'). Does not change the
-    /// state (the caller removes the matches).
-    fn scan_main_joined(&self, re: &Regex, pattern: &Pattern) -> (Vec<u32>, Vec<usize>) {
+    /// The current keys (main run, then delta) matched by a line-safe `re`, searched chunk
+    /// by chunk in one haystack (keys, in the pattern's view, joined by '\n'): their slots
+    /// and run positions ([`IN_DELTA`] for a delta entry). Does not change the state (the
+    /// caller removes the matches).
+    fn scan_joined(&self, re: &Regex, pattern: &Pattern) -> (Vec<u32>, Vec<usize>) {
         const CHUNK: usize = 4096;
         let prefix = pattern.literal_prefix();
         let mut out = Joined {
@@ -467,49 +497,82 @@ impl KeyIndex {
             if !k.starts_with(prefix) {
                 return false;
             }
-            if k.contains(&b'\n') {
-                // A key with its own line feed would split: decide it on its own.
-                if dead[pos >> 6] & (1 << (pos & 63)) == 0 && pattern.is_match_buf(k, &mut buf) {
-                    out.removed.push(slot);
-                    out.removed_pos.push(pos);
-                }
+            if dead[pos >> 6] & (1 << (pos & 63)) != 0 {
                 return true;
             }
-            if !out.slots.is_empty() {
-                out.hay.push(b'\n');
-            }
-            out.starts.push(out.hay.len());
-            out.hay.extend_from_slice(pattern.view(k, &mut buf));
-            out.slots.push(slot);
-            out.poss.push(pos);
+            out.push(k, slot, pos, pattern, &mut buf);
             if out.slots.len() == CHUNK {
-                out.search(re, dead);
+                out.search(re);
             }
             true
         });
+        for ((k, slot), g) in &self.delta {
+            if self.state.get(*slot as usize) == Some(g) {
+                out.push(k, *slot, IN_DELTA, pattern, &mut buf);
+                if out.slots.len() == CHUNK {
+                    out.search(re);
+                }
+            }
+        }
         if !out.slots.is_empty() {
-            out.search(re, dead);
+            out.search(re);
         }
         (out.removed, out.removed_pos)
     }
 
+    /// Cuts the index at its median key into two new indexes, lower and upper, with the
+    /// first key of the upper one. Slots are renumbered by `move_slot(old, upper)`, called in
+    /// key order, so each half's per-slot arrays are dense. Streams the run once: no key is
+    /// copied into an allocation of its own (a split used to cost one `Vec` per key).
+    pub fn split(
+        &mut self,
+        mut move_slot: impl FnMut(u32, bool) -> u32,
+    ) -> (KeyIndex, KeyIndex, Vec<u8>) {
+        self.rebuild(Vec::new());
+        let mid = self.main.len / 2;
+        let half = self.main.data.len() / 2 + 64;
+        let mut halves = [
+            IndexBuilder::new(self.floor, half),
+            IndexBuilder::new(self.floor, half),
+        ];
+        let mut cur = Cursor::new(&self.main);
+        let mut first = Vec::new();
+        while let Some(slot) = cur.advance() {
+            let upper = cur.i > mid;
+            if cur.i == mid + 1 {
+                first.clone_from(&cur.key);
+            }
+            halves[upper as usize].push(&cur.key, move_slot(slot, upper));
+        }
+        let [low, high] = halves;
+        (low.finish(), high.finish(), first)
+    }
+
     /// The current keys (as code units) in key order (for tests and debugging).
-    pub fn keys(&mut self) -> Vec<(Vec<u16>, u32)> {
-        let mut out = Vec::new();
+    pub fn keys(&self) -> Vec<(Vec<u16>, u32)> {
+        self.entries()
+            .into_iter()
+            .map(|(k, slot)| (units::decode(&k), slot))
+            .collect()
+    }
+
+    /// The current `(key bytes, slot)` pairs in key order (a split of a sharded index).
+    pub fn entries(&self) -> Vec<(Vec<u8>, u32)> {
+        let mut out = Vec::with_capacity(self.live);
         let state = &self.state;
         let dead = &self.main_dead;
         self.main.scan_from(&[], |k, slot, pos| {
             if dead[pos >> 6] & (1 << (pos & 63)) == 0 {
-                out.push((units::decode(k), slot));
+                out.push((k.to_vec(), slot));
             }
             true
         });
         for ((k, slot), g) in &self.delta {
             if state.get(*slot as usize) == Some(g) {
-                out.push((units::decode(k), *slot));
+                out.push((k.to_vec(), *slot));
             }
         }
-        out.sort();
+        out.sort_unstable();
         out
     }
 
@@ -530,9 +593,28 @@ struct Joined {
 }
 
 impl Joined {
+    /// Adds a current key to the chunk, or decides it on its own when it holds a line feed
+    /// (it would split in the haystack).
+    fn push(&mut self, k: &[u8], slot: u32, pos: usize, pattern: &Pattern, buf: &mut Vec<u8>) {
+        if k.contains(&b'\n') {
+            if pattern.is_match_buf(k, buf) {
+                self.removed.push(slot);
+                self.removed_pos.push(pos);
+            }
+            return;
+        }
+        if !self.slots.is_empty() {
+            self.hay.push(b'\n');
+        }
+        self.starts.push(self.hay.len());
+        self.hay.extend_from_slice(pattern.view(k, buf));
+        self.slots.push(slot);
+        self.poss.push(pos);
+    }
+
     /// Runs `re` over the chunk: each match lies inside one key (the regex cannot match the
     /// '\n' between keys); after a match the search resumes at the next key.
-    fn search(&mut self, re: &Regex, dead: &[u64]) {
+    fn search(&mut self, re: &Regex) {
         let n = self.slots.len();
         self.starts.push(self.hay.len() + 1);
         let (hay, starts, slots) = (&self.hay, &self.starts, &self.slots);
@@ -545,11 +627,8 @@ impl Joined {
             if k >= n {
                 break;
             }
-            let p = self.poss[k];
-            if dead[p >> 6] & (1 << (p & 63)) == 0 {
-                self.removed.push(slots[k]);
-                self.removed_pos.push(p);
-            }
+            self.removed.push(slots[k]);
+            self.removed_pos.push(self.poss[k]);
             pos = starts[k + 1];
         }
         self.hay.clear();
@@ -563,7 +642,6 @@ impl Joined {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use std::collections::HashMap;
 
     fn enc(s: &str) -> Vec<u8> {
         units::encode(&units::from_str(s))
@@ -633,33 +711,95 @@ mod tests {
             ops in proptest::collection::vec((0u32..64, proptest::option::of(key_units()), 0u8..8), 1..300),
             floor in 1usize..40,
         ) {
-            let mut ix = KeyIndex::with_rebuild_floor(floor);
-            let mut model: HashMap<u32, Vec<u16>> = HashMap::new();
-            for (slot, key, op) in ops {
-                if op == 0 {
-                    let prefix = key.clone().unwrap_or_default();
-                    let mut want: Vec<u32> = model.iter().filter(|(_, k)| k.starts_with(&prefix)).map(|(s, _)| *s).collect();
-                    let mut got = ix.take_matches(&Pattern::prefix(&prefix));
-                    want.sort(); got.sort();
-                    prop_assert_eq!(&got, &want);
-                    for s in want { model.remove(&s); }
-                } else {
-                    // Keys are unique across slots, as in a JS Map.
-                    if let Some(k) = &key {
-                        if let Some((&other, _)) = model.iter().find(|(s, v)| *v == k && **s != slot) {
-                            model.remove(&other);
-                            ix.apply([(other, None)]);
-                        }
-                    }
-                    let bytes = key.as_ref().map(|k| units::encode(k));
-                    ix.apply([(slot, bytes.as_deref())]);
-                    match key { Some(k) => { model.insert(slot, k); } None => { model.remove(&slot); } }
-                }
-                prop_assert_eq!(ix.len(), model.len());
-            }
-            let mut want: Vec<(Vec<u16>, u32)> = model.into_iter().map(|(s, k)| (k, s)).collect();
-            want.sort();
-            prop_assert_eq!(ix.keys(), want);
+            model::check(&mut KeyIndex::with_rebuild_floor(floor), ops)?;
         }
+    }
+}
+
+/// A reference-map check shared by the index's and the sharded index's property tests.
+#[cfg(test)]
+pub(crate) mod model {
+    use super::super::pattern::Pattern;
+    use super::super::units;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    /// What the check needs of an index.
+    pub(crate) trait Indexed {
+        fn apply_one(&mut self, slot: u32, key: Option<&[u8]>);
+        fn take(&mut self, pattern: &Pattern) -> Vec<u32>;
+        fn count(&self) -> usize;
+        fn all(&self) -> Vec<(Vec<u16>, u32)>;
+    }
+
+    macro_rules! indexed {
+        ($($t:ty),*) => {$(
+            impl Indexed for $t {
+                fn apply_one(&mut self, slot: u32, key: Option<&[u8]>) {
+                    self.apply([(slot, key)]);
+                }
+                fn take(&mut self, pattern: &Pattern) -> Vec<u32> {
+                    self.take_matches(pattern)
+                }
+                fn count(&self) -> usize {
+                    self.len()
+                }
+                fn all(&self) -> Vec<(Vec<u16>, u32)> {
+                    self.keys()
+                }
+            }
+        )*};
+    }
+    indexed!(super::KeyIndex, super::super::shards::ShardedIndex);
+
+    /// Runs `(slot, key, op)` operations (op 0: take the keys with the prefix `key`; else:
+    /// the slot now holds `key`, or is empty) on `ix` and on a map, comparing as it goes.
+    pub(crate) fn check(
+        ix: &mut impl Indexed,
+        ops: Vec<(u32, Option<Vec<u16>>, u8)>,
+    ) -> Result<(), TestCaseError> {
+        let mut model: HashMap<u32, Vec<u16>> = HashMap::new();
+        for (slot, key, op) in ops {
+            if op == 0 {
+                let prefix = key.clone().unwrap_or_default();
+                let mut want: Vec<u32> = model
+                    .iter()
+                    .filter(|(_, k)| k.starts_with(&prefix))
+                    .map(|(s, _)| *s)
+                    .collect();
+                let mut got = ix.take(&Pattern::prefix(&prefix));
+                want.sort();
+                got.sort();
+                prop_assert_eq!(&got, &want);
+                for s in want {
+                    model.remove(&s);
+                }
+            } else {
+                // Keys are unique across slots, as in a JS Map.
+                if let Some(k) = &key {
+                    if let Some((&other, _)) = model.iter().find(|(s, v)| *v == k && **s != slot) {
+                        model.remove(&other);
+                        ix.apply_one(other, None);
+                    }
+                }
+                let bytes = key.as_ref().map(|k| units::encode(k));
+                ix.apply_one(slot, bytes.as_deref());
+                match key {
+                    Some(k) => {
+                        model.insert(slot, k);
+                    }
+                    None => {
+                        model.remove(&slot);
+                    }
+                }
+            }
+            prop_assert_eq!(ix.count(), model.len());
+        }
+        let mut want: Vec<(Vec<u16>, u32)> = model.into_iter().map(|(s, k)| (k, s)).collect();
+        want.sort();
+        let mut got = ix.all();
+        got.sort();
+        prop_assert_eq!(got, want);
+        Ok(())
     }
 }

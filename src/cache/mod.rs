@@ -15,11 +15,12 @@
 //! `delete` never cross the boundary.
 //!
 //! Rust owns what it is good at: the keys in order, and matching patterns over them in
-//! linear time. The index ([`KeyIndex`]) is built on the first pattern invalidation and
-//! kept current lazily: JS queues the slots whose key changed and ships them in one
-//! batch (`CacheIndex::apply`: slots, UTF-16 lengths and the keys' code units concatenated
-//! into one `Uint16Array`) before the next pattern invalidation, or when the queue reaches
-//! the cache's capacity. Keys are any JS strings, lone surrogates included, so they cross as
+//! linear time. The index ([`ShardedIndex`]: [`KeyIndex`] shards of at most 8192 keys, so
+//! no update pays for the whole index) is built on the first pattern invalidation, or once
+//! the cache holds more than 8192 keys, and kept current lazily: JS queues the slots whose
+//! key changed and ships them in batches of at most 4096 (`CacheIndex::apply`: slots, UTF-16
+//! lengths and the keys' code units concatenated into one `Uint16Array`) before the next
+//! pattern invalidation, or when the queue is full. Keys are any JS strings, lone surrogates included, so they cross as
 //! code units and are stored with each unit encoded on its own ([`units`]): byte order is
 //! JS string order, and a code-unit prefix is a byte prefix. A pattern is compiled once
 //! ([`Pattern`], cached by `(kind, source, flags)`) to an automaton over those bytes; an
@@ -41,11 +42,15 @@ pub mod index;
 pub mod js_regex;
 pub mod pattern;
 pub mod policy;
+pub mod policy_log;
+pub mod shards;
 pub mod units;
 
 pub use glob::Glob;
 pub use index::KeyIndex;
 pub use pattern::{Pattern, PatternKind};
+pub use policy_log::PolicyLog;
+pub use shards::ShardedIndex;
 
 use crate::{Error, Result};
 use std::collections::HashMap;
@@ -55,10 +60,10 @@ const PATTERN_CACHE: usize = 64;
 /// The UTF-16 length that marks "this slot is now empty" in [`CacheIndex::apply`].
 pub const REMOVED: u32 = u32::MAX;
 
-/// A [`KeyIndex`] plus a small cache of compiled patterns: what one JS `Cache` holds.
+/// A [`ShardedIndex`] plus a small cache of compiled patterns: what one JS `Cache` holds.
 #[derive(Debug, Default)]
 pub struct CacheIndex {
-    index: KeyIndex,
+    index: ShardedIndex,
     patterns: HashMap<(PatternKind, Vec<u16>, String), Pattern>,
     result: Vec<u32>,
 }
@@ -67,7 +72,7 @@ impl CacheIndex {
     /// An empty index.
     pub fn new() -> CacheIndex {
         CacheIndex {
-            index: KeyIndex::new(),
+            index: ShardedIndex::new(),
             patterns: HashMap::new(),
             result: Vec::new(),
         }

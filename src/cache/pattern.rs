@@ -126,7 +126,9 @@ impl Pattern {
         } else {
             Matcher::Regex(Box::new(build(&re.to_hir(false)).map_err(unsupported)?))
         };
-        let joined = if re.line_safe() {
+        // The joined form only serves patterns without a literal prefix (the index range-
+        // scans the others): a distinct `^client:<id>:` per call compiles nothing.
+        let joined = if prefix.is_empty() && re.line_safe() {
             build(&re.to_hir(true)).ok().map(Box::new)
         } else {
             None

@@ -1,0 +1,1 @@
+process.env.HOTPATH_TEST_POLICY = 'tinylfu';
