@@ -1,28 +1,10 @@
 'use strict';
 // TieredCache mget / mset / warm (issue 15 items 5 and 7) against a real redis-server.
 const IORedis = require('ioredis');
-const { startRedis } = require('./helpers/redis');
+const { tieredSuite } = require('./helpers/redis');
 const { TieredCache } = require('../lib/integrations/redis');
 
-let server;
-let n = 0;
-const fresh = () => ({ prefix: `b${++n}:${process.env.HOTPATH_BACKEND}:`, channel: `hp-batch-${process.pid}-${n}` });
-const client = () => new IORedis({ port: server.port, host: '127.0.0.1' });
-const open = [];
-
-beforeAll(async () => { server = await startRedis(); });
-afterEach(async () => {
-  for (const [t, redis] of open.splice(0)) { await t.close(); redis.disconnect(); }
-});
-afterAll(async () => { await server.stop(); });
-
-async function make(opts = {}) {
-  const redis = client();
-  const t = new TieredCache({ redis, l1: { max: 1000 }, ...fresh(), ...opts });
-  open.push([t, redis]);
-  await t.ready;
-  return t;
-}
+const { make, fresh, client, track } = tieredSuite('b');
 
 /** Counts the Redis commands a client sends (one `multi` = one round trip). */
 function spy(redis) {
@@ -65,8 +47,7 @@ test('mget: L1 hits stay local, every L1 miss in one round trip, promoted with i
 
 test('mget / mset with Redis down: L1 serves, nothing throws, failures counted', async () => {
   const redis = new IORedis({ port: 1, host: '127.0.0.1', lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  const t = new TieredCache({ redis, ...fresh(), timeout: 50 });
-  open.push([t, redis]);
+  const t = track(new TieredCache({ redis, ...fresh(), timeout: 50 }), redis);
   await t.mset([{ key: 'a', value: 1 }]);
   expect(await t.mget(['a', 'b'])).toEqual([1, undefined]);
   expect(t.stats().l2Errors).toBeGreaterThanOrEqual(2);
@@ -77,7 +58,7 @@ test('warm: loads L1 from L2 (SCAN bounded, MGET in batches) with TTLs and tags;
   const entries = Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: { i }, ttl: i % 2 ? 60_000 : 0, tags: i < 5 ? ['first'] : undefined }));
   await a.mset(entries);
   const b = new TieredCache({ redis: client(), l1: { max: 1000 }, prefix: a.prefix, channel: a.channel, warm: { limit: 1000, batch: 7 } });
-  open.push([b, b.redis]);
+  track(b, b.redis);
   const calls = spy(b.redis);
   await b.ready;
   expect(b.l1.size).toBe(30);
@@ -91,7 +72,7 @@ test('warm: loads L1 from L2 (SCAN bounded, MGET in batches) with TTLs and tags;
   expect(b.l1.invalidateTag('first')).toBe(5); // tags came along
   // The bound, and keys L1 already holds are kept.
   const c = new TieredCache({ redis: client(), l1: { max: 1000 }, prefix: a.prefix, channel: a.channel });
-  open.push([c, c.redis]);
+  track(c, c.redis);
   await c.ready;
   c.l1.set('k1', 'newer');
   expect(await c.warm({ limit: 10 })).toBeLessThanOrEqual(10);

@@ -3,29 +3,11 @@
 // their tags, invalidation deletes from Redis before publishing, reads and computes racing an
 // invalidation do not keep the old value, and refresh-ahead (refreshThreshold).
 // Two TieredCache instances with their own ioredis clients stand for two processes.
-const IORedis = require('ioredis');
-const { startRedis } = require('./helpers/redis');
+const { tieredSuite } = require('./helpers/redis');
 const { clock } = require('./helpers/clock');
 const { TieredCache } = require('../lib/integrations/redis');
 
-let server;
-let n = 0;
-const fresh = () => ({ prefix: `g${++n}:${process.env.HOTPATH_BACKEND}:`, channel: `hp-tags-${process.pid}-${n}` });
-const open = [];
-
-beforeAll(async () => { server = await startRedis(); });
-afterEach(async () => {
-  for (const [t, redis] of open.splice(0)) { await t.close(); redis.disconnect(); }
-});
-afterAll(async () => { await server.stop(); });
-
-async function make(opts = {}) {
-  const redis = new IORedis({ port: server.port, host: '127.0.0.1' });
-  const t = new TieredCache({ redis, l1: { max: 1000 }, ...fresh(), ...opts });
-  open.push([t, redis]);
-  await t.ready;
-  return t;
-}
+const { make, client } = tieredSuite('g');
 
 /** Two "processes" on one prefix and channel. */
 async function pair(optsA = {}, optsB = {}) {
@@ -284,7 +266,7 @@ describe('refreshThreshold (refresh-ahead)', () => {
   });
 
   test('bad refreshThreshold throws RangeError naming it', async () => {
-    const redis = new IORedis({ port: server.port, host: '127.0.0.1', lazyConnect: true });
+    const redis = client({ lazyConnect: true });
     expect(() => new TieredCache({ redis, refreshThreshold: -1 })).toThrow(/refreshThreshold/);
     redis.disconnect();
     const t = await make();

@@ -65,4 +65,35 @@ async function startRedis() {
   return server.start();
 }
 
-module.exports = { startRedis, freePort };
+/**
+ * The hooks of a suite of TieredCache tests on one redis-server (started before, stopped
+ * after; every instance it tracks is closed after each test). Returns `make(opts)` (a
+ * TieredCache with its own ioredis client, on a fresh prefix and channel, ready), `fresh()`
+ * (a fresh `{ prefix, channel }`), `client(opts)` (an ioredis client of the server) and
+ * `track(t, redis)` (closes them after the test).
+ * @param {string} name a short name that keeps this suite's keys and channels apart
+ */
+function tieredSuite(name) {
+  const IORedis = require('ioredis');
+  const { TieredCache } = require('../../lib/integrations/redis');
+  let server;
+  let n = 0;
+  const open = [];
+  beforeAll(async () => { server = await startRedis(); });
+  afterEach(async () => {
+    for (const [t, redis] of open.splice(0)) { await t.close(); redis.disconnect(); }
+  });
+  afterAll(async () => { await server.stop(); });
+  const fresh = () => ({ prefix: `${name}${++n}:${process.env.HOTPATH_BACKEND}:`, channel: `hp-${name}-${process.pid}-${n}` });
+  const client = (opts = {}) => new IORedis({ port: server.port, host: '127.0.0.1', ...opts });
+  const track = (t, redis) => { open.push([t, redis]); return t; };
+  async function make(opts = {}) {
+    const redis = client();
+    const t = track(new TieredCache({ redis, l1: { max: 1000 }, ...fresh(), ...opts }), redis);
+    await t.ready;
+    return t;
+  }
+  return { make, fresh, client, track };
+}
+
+module.exports = { startRedis, freePort, tieredSuite };
