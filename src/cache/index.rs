@@ -447,31 +447,34 @@ impl KeyIndex {
     /// over the pattern's literal prefix — O(log n + keys with that prefix) — or one pass
     /// over all keys when there is no prefix; each key is matched in linear time.
     pub fn take_matches(&mut self, pattern: &Pattern) -> Vec<u32> {
-        let mut buf = Vec::new();
         // A regex that cannot match a line feed runs once per chunk of keys joined by '\n'
         // (anchors as line anchors) instead of once per key: no match can span two keys.
         // Only without a literal prefix: inside a prefix range most keys tend to match, and
         // one search per match costs more than one match per key (measured: 111k matches
         // 7 ms per key vs 20 ms joined).
-        if let Some(re) = pattern
+        let joined = pattern
             .line_safe_regex()
-            .filter(|_| pattern.literal_prefix().is_empty())
-        {
-            let (removed, positions) = self.scan_joined(re, pattern);
-            for (&slot, &p) in removed.iter().zip(&positions) {
-                if p == IN_DELTA {
-                    self.state[slot as usize] = EMPTY;
-                } else {
-                    self.main_dead[p >> 6] |= 1 << (p & 63);
+            .filter(|_| pattern.literal_prefix().is_empty());
+        let removed = match joined {
+            Some(re) => {
+                let (removed, positions) = self.scan_joined(re, pattern);
+                for (&slot, &p) in removed.iter().zip(&positions) {
+                    if p == IN_DELTA {
+                        self.state[slot as usize] = EMPTY;
+                    } else {
+                        self.main_dead[p >> 6] |= 1 << (p & 63);
+                    }
                 }
+                self.live -= removed.len();
+                removed
             }
-            self.live -= removed.len();
-            self.maybe_compact();
-            return removed;
-        }
-        let removed = self.visit_prefix(pattern.literal_prefix(), |key| {
-            pattern.is_match_buf(key, &mut buf)
-        });
+            None => {
+                let mut buf = Vec::new();
+                self.visit_prefix(pattern.literal_prefix(), |key| {
+                    pattern.is_match_buf(key, &mut buf)
+                })
+            }
+        };
         self.maybe_compact();
         removed
     }
@@ -522,8 +525,9 @@ impl KeyIndex {
 
     /// Cuts the index at its median key into two new indexes, lower and upper, with the
     /// first key of the upper one. Slots are renumbered by `move_slot(old, upper)`, called in
-    /// key order, so each half's per-slot arrays are dense. Streams the run once: no key is
-    /// copied into an allocation of its own (a split used to cost one `Vec` per key).
+    /// key order, so each half's per-slot arrays are dense. Folds the delta in first (one
+    /// rebuild), then streams the run once: no key is copied into an allocation of its own
+    /// (a split used to cost one `Vec` per key).
     pub fn split(
         &mut self,
         mut move_slot: impl FnMut(u32, bool) -> u32,
@@ -640,6 +644,7 @@ impl Joined {
 
 #[cfg(test)]
 mod tests {
+    use super::model::{self, Indexed};
     use super::*;
     use proptest::prelude::*;
 
@@ -654,14 +659,7 @@ mod tests {
     #[test]
     fn range_scan_and_removal() {
         let mut ix = KeyIndex::new();
-        let keys: Vec<Vec<u8>> = (0..10_000)
-            .map(|i| enc(&format!("client:{}:item:{}", i % 100, i)))
-            .collect();
-        ix.apply(
-            keys.iter()
-                .enumerate()
-                .map(|(i, k)| (i as u32, Some(&k[..]))),
-        );
+        ix.apply_keys(&model::client_keys(10_000));
         assert_eq!(ix.len(), 10_000);
         let p = re("^client:42:", "").unwrap();
         assert_eq!(ix.take_matches(&p).len(), 100);
@@ -730,6 +728,15 @@ pub(crate) mod model {
         fn take(&mut self, pattern: &Pattern) -> Vec<u32>;
         fn count(&self) -> usize;
         fn all(&self) -> Vec<(Vec<u16>, u32)>;
+        /// One batch: slot `i` holds `keys[i]`.
+        fn apply_keys(&mut self, keys: &[Vec<u8>]);
+    }
+
+    /// `n` encoded keys `client:<i % 100>:item:<i>`: 100 clients, keys sharing prefixes.
+    pub(crate) fn client_keys(n: usize) -> Vec<Vec<u8>> {
+        (0..n)
+            .map(|i| units::encode(&units::from_str(&format!("client:{}:item:{i}", i % 100))))
+            .collect()
     }
 
     macro_rules! indexed {
@@ -746,6 +753,9 @@ pub(crate) mod model {
                 }
                 fn all(&self) -> Vec<(Vec<u16>, u32)> {
                     self.keys()
+                }
+                fn apply_keys(&mut self, keys: &[Vec<u8>]) {
+                    self.apply(keys.iter().enumerate().map(|(i, k)| (i as u32, Some(&k[..]))));
                 }
             }
         )*};

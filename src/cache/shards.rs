@@ -313,25 +313,14 @@ impl ShardedIndex {
 
 #[cfg(test)]
 mod tests {
-    use super::super::index::model;
+    use super::super::index::model::{self, Indexed};
     use super::*;
     use proptest::prelude::*;
-
-    fn enc(s: &str) -> Vec<u8> {
-        units::encode(&units::from_str(s))
-    }
 
     #[test]
     fn splits_and_finds_prefixes_across_shards() {
         let mut ix = ShardedIndex::with_limits(64, 8);
-        let keys: Vec<Vec<u8>> = (0..5000)
-            .map(|i| enc(&format!("client:{}:item:{}", i % 100, i)))
-            .collect();
-        ix.apply(
-            keys.iter()
-                .enumerate()
-                .map(|(i, k)| (i as u32, Some(&k[..]))),
-        );
+        ix.apply_keys(&model::client_keys(5000));
         assert!(ix.shard_count() > 50, "{}", ix.shard_count());
         assert_eq!(ix.len(), 5000);
         let p = Pattern::prefix(&units::from_str("client:42:"));
