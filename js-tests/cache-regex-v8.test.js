@@ -144,9 +144,12 @@ describe(`RegExp invalidation = V8 RegExp.test (${backend}, ${policy})`, () => {
       if (want.length > 0 && want.length < keys.length) split++;
     }), { numRuns: RUNS });
     expect(checked + refused).toBe(RUNS);
-    // The refusals are the documented constructs, and a minority.
+    // The refusals are the documented constructs (each one is checked against mayRefuse
+    // above), and a minority. This generator draws a refused construct (backreference,
+    // lookaround, `\B` with u, ...) in 18–20 % of its patterns (measured over runs); a
+    // bound of 20 % failed one CI run with 1001 of 5000 once `\B` with u was refused too.
     expect({ refused, refusedSamples }).toEqual({ refused: expect.any(Number), refusedSamples: expect.any(Array) });
-    expect(refused).toBeLessThan(RUNS * 0.2);
+    expect(refused).toBeLessThan(RUNS * 0.25);
     // Most patterns tell keys apart (a suite of all-or-nothing patterns would prove little).
     if (process.env.DBG) console.log({ checked, refused, split });
     expect(split).toBeGreaterThan(checked * 0.4);
